@@ -1,0 +1,49 @@
+"""The `labelscan` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from catalog.label import read_text
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    source: str = args.file
+    if source == "-":
+        text = sys.stdin.read()
+    else:
+        path = Path(source)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            print(f"labelscan parse: no such file: {source}", file=sys.stderr)
+            return 2
+        except UnicodeDecodeError:
+            text = path.read_text(encoding="latin-1")
+    result = read_text(text)
+    print(result.model_dump_json(indent=2, exclude={"score"} if result.score is None else None))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="labelscan", description="Read and score supplement facts panels."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("parse", help="read label text (the lines of a facts panel) as JSON")
+    p.add_argument("file", nargs="?", default="-", help="a text file, or - for standard input")
+    p.set_defaults(func=_cmd_parse)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,234 @@
+"""Numbers, units and %DV: the right-hand side of a facts-panel row.
+
+A row reads `NAME  AMOUNT UNIT [(SECOND AMOUNT)]  [%DV]`, possibly repeated for a second
+column ("per 1 capsule / per 2 capsules", "per serving / per 100 g"). `find_tail` finds where
+the amounts start: the leftmost amount from which the rest of the line reads entirely as
+amounts and %DV. Numbers inside the name ("Vitamin B12", "(from 1,000 mg magnesium
+glycinate)") fail that test because words follow them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from catalog.models import Unit
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|[.,]\d+"
+_OP = r"<|>|≤|≥|~|less\s+than|fewer\s+than|approx\.?"
+# "meg" is how OCR engines commonly read "mcg"; no label prints it as a unit.
+_UNIT = (
+    r"mg|milligrams?|mcg|meg|µg|μg|ug|micrograms?|ng|g|grams?|gram\(s\)|gm|"
+    r"i\.?u\.?|kcal|kj|cal(?:orie)?s?|calorie\(s\)|cfu|ml|milliliters?"
+)
+_QUAL = r"dfe|ne|rae|alpha[- ]?tocopherol|a-?te|at"
+_MULT = r"billion|million|thousand|bn|b(?=\s*cfu)|m(?=\s*cfu)"
+_DAGGERS = r"\*+|†+|‡+|\*\*|§|#|\^"
+
+_QTY = (
+    rf"(?P<op>{_OP})?\s*(?P<num>{_NUM})"
+    rf"(?:\s*(?:-|–|to)\s*(?P<num2>{_NUM}))?"
+    rf"\s*(?P<mult>{_MULT})?\s*(?P<unit>{_UNIT})(?![a-z])\.?"
+    rf"(?:\s+(?P<qual>{_QUAL})(?![a-z]))?"
+)
+_ALT = (
+    rf"\(\s*(?P<aop>{_OP})?\s*(?P<anum>{_NUM})\s*(?P<aunit>{_UNIT})(?![a-z])\.?"
+    rf"(?:\s+(?P<aqual>{_QUAL})(?![a-z]))?(?P<atext>[^()%]*)\)"
+)
+_DV = (
+    rf"(?P<dvp>\()?\s*(?P<dvop><|less\s+than)?\s*(?P<dv>{_NUM})\s*%\s*(?:dv|d\.v\.)?\s*\)?"
+    rf"\s*(?P<sym2>{_DAGGERS})?"
+    rf"|(?P<sym>{_DAGGERS}|\(\s*(?:{_DAGGERS})\s*\)|dv\s+not\s+established|n/?a)"
+)
+_COLUMN = re.compile(rf"{_QTY}(?:\s*{_ALT})?(?:\s*(?:{_DV}))?", re.IGNORECASE)
+# A bare number ("Calories 15", or an amount whose unit the camera missed but whose %DV shows
+# it is the amount column).
+_BARE = re.compile(rf"(?P<op>{_OP})?\s*(?P<num>{_NUM})(?:\s*(?:{_DV}))?", re.IGNORECASE)
+_START = re.compile(rf"(?<![\w.,/-])(?:{_OP})?\s*(?:{_NUM})", re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s*[|/;]?\s*")
+_END_JUNK = re.compile(r"[\s.·:|_-]*")
+
+UNIT_ALIASES: dict[str, Unit] = {
+    "mg": "mg", "milligram": "mg", "milligrams": "mg",
+    "mcg": "mcg", "meg": "mcg", "µg": "mcg", "μg": "mcg", "ug": "mcg",
+    "microgram": "mcg", "micrograms": "mcg",
+    "g": "g", "gram": "g", "grams": "g", "gram(s)": "g", "gm": "g",
+    "iu": "IU", "i.u.": "IU", "i.u": "IU", "iu.": "IU",
+    "kcal": "kcal", "cal": "kcal", "cals": "kcal", "calorie": "kcal", "calories": "kcal",
+    "calorie(s)": "kcal",
+    "kj": "kJ", "cfu": "CFU", "ml": "mL", "milliliter": "mL", "milliliters": "mL",
+}  # fmt: skip
+QUALIFIERS = {"dfe": "DFE", "ne": "NE", "rae": "RAE", "at": "alpha-tocopherol"}
+MULTIPLIERS = {"billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "m": 1e6, "thousand": 1e3}
+TO_MG: dict[str, float] = {"mg": 1.0, "g": 1000.0, "mcg": 0.001}
+
+
+def parse_number(text: str) -> float:
+    """'1,000' -> 1000; '37,5' -> 37.5 (a decimal comma); '.5' -> 0.5."""
+    text = text.strip()
+    if "," in text:
+        head, _, tail = text.rpartition(",")
+        thousands = len(tail) == 3 and head not in ("", "0") and "." not in head
+        text = text.replace(",", "") if thousands else f"{head.replace(',', '')}.{tail}"
+    return float(text)
+
+
+def unit_of(text: str) -> tuple[Unit | None, float]:
+    """The contract unit for a printed unit, and the factor to convert the amount into it
+    (nanograms are reported in mcg)."""
+    key = text.strip().lower().rstrip(".")
+    if key in ("ng",):
+        return "mcg", 0.001
+    return UNIT_ALIASES.get(key) or UNIT_ALIASES.get(key + "."), 1.0
+
+
+def _qualifier(text: str | None) -> str | None:
+    if not text:
+        return None
+    key = text.lower().replace("-", "").replace(" ", "")
+    return "alpha-tocopherol" if key.startswith(("alpha", "ate", "at")) else QUALIFIERS.get(key)
+
+
+def _operator(text: str | None) -> str | None:
+    if not text:
+        return None
+    t = text.lower()
+    if t.startswith(("<", "≤", "less", "fewer")):
+        return "<"
+    if t.startswith((">", "≥")):
+        return ">"
+    return "~"
+
+
+@dataclass(slots=True)
+class Column:
+    """One amount column of a row."""
+
+    amount: float | None = None
+    unit: Unit | None = None
+    operator: str | None = None
+    amount_max: float | None = None
+    qualifier: str | None = None
+    alt_amount: float | None = None
+    alt_unit: Unit | None = None
+    dv_percent: float | None = None
+    dv_operator: str | None = None
+    dv_note: str | None = None
+
+
+@dataclass(slots=True)
+class Tail:
+    start: int  # where the amounts begin in the line
+    columns: list[Column] = field(default_factory=list)
+
+
+def _column(m: re.Match[str], bare: bool = False) -> Column:
+    g = m.groupdict()
+    col = Column(operator=_operator(g.get("op")))
+    amount = parse_number(g["num"])
+    if not bare:
+        unit, factor = unit_of(g["unit"])
+        mult = MULTIPLIERS.get((g.get("mult") or "").lower(), 1.0)
+        col.unit = unit
+        col.amount = round(amount * factor * mult, 6)
+        if g.get("num2"):
+            col.amount_max = round(parse_number(g["num2"]) * factor * mult, 6)
+        col.qualifier = _qualifier(g.get("qual"))
+        if g.get("anum"):
+            aunit, afactor = unit_of(g["aunit"])
+            col.alt_amount = round(parse_number(g["anum"]) * afactor, 6)
+            col.alt_unit = aunit
+            col.qualifier = col.qualifier or _qualifier(g.get("aqual"))
+    else:
+        col.amount = amount
+    if g.get("dv"):
+        col.dv_percent = parse_number(g["dv"])
+        col.dv_operator = "<" if g.get("dvop") else None
+        col.dv_note = g.get("sym2") or None
+    elif g.get("sym"):
+        col.dv_note = g["sym"].strip("() ").lower() if "dv" in g["sym"].lower() else g[
+            "sym"
+        ].strip("() ")
+    return col
+
+
+def _read_columns(line: str, pos: int, pattern: re.Pattern[str]) -> list[Column] | None:
+    """Reads columns from `pos` to the end of the line; None if anything else is in the way."""
+    columns: list[Column] = []
+    end = len(line)
+    while True:
+        m = pattern.match(line, pos)
+        if not m or m.end() == pos:
+            return None
+        columns.append(_column(m, bare=pattern is _BARE))
+        pos = m.end()
+        junk = _END_JUNK.match(line, pos)
+        if junk and junk.end() == end:
+            return columns
+        sep = _SEPARATOR.match(line, pos)
+        if not sep or (sep.end() == pos and not line[pos - 1].isspace()):
+            return None
+        pos = sep.end()
+
+
+def find_tail(line: str, allow_bare: bool = False) -> Tail | None:
+    """The amounts at the end of a row, or None when the line declares no amount.
+
+    `allow_bare` accepts a number without a unit (energy rows, or OCR that lost the unit); a
+    bare number is only taken when it is followed by a %DV or nothing else, never mid-name.
+    """
+    for m in _START.finditer(line):
+        start = m.start()
+        # Leading white space belongs to the separator, not the amount.
+        while start < len(line) and line[start].isspace():
+            start += 1
+        columns = _read_columns(line, start, _COLUMN)
+        if columns is None and allow_bare:
+            columns = _read_columns(line, start, _BARE)
+            if columns is not None and len(columns) > 1 and all(
+                c.dv_percent is None for c in columns
+            ):
+                columns = None  # "12 34 56" is not a row
+        if columns is not None:
+            return Tail(start=start, columns=columns)
+    return None
+
+
+_NEXT_NAME = re.compile(r"\s+(?=[A-Z][a-z])")
+
+
+def inline_row_ends(line: str) -> list[int]:
+    """Positions where one row ends and the next begins on the same line, as in side-by-side
+    Nutrition Facts ("Vitamin D 2mcg 10%  Calcium 260mg 20%"): after an amount column, outside
+    brackets, followed by a capitalised word."""
+    ends: list[int] = []
+    depth_at = _bracket_depths(line)
+    for m in _COLUMN.finditer(line):
+        nxt = _NEXT_NAME.match(line, m.end())
+        if nxt and depth_at[m.start()] == 0 and (m.group("dv") or m.group("sym")):
+            ends.append(m.end())
+    return ends
+
+
+def _bracket_depths(line: str) -> list[int]:
+    depths, depth = [], 0
+    for ch in line:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        depths.append(depth)
+    return depths
+
+
+def to_mg(amount: float | None, unit: str | None) -> float | None:
+    if amount is None or unit not in TO_MG:
+        return None
+    return round(amount * TO_MG[unit], 6)
+
+
+def percent_matches(printed: float, amount: float, daily_value: float) -> bool:
+    """Whether a printed %DV is `amount / daily_value` after the label's rounding (whole
+    percent; labels round half up and some truncate, so allow one point either way)."""
+    exact = amount / daily_value * 100
+    return abs(printed - exact) <= max(1.0, exact * 0.02)

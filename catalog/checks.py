@@ -1,0 +1,130 @@
+"""What the parsed label means for a transplant recipient: marks, co-ingredient interactions
+and label warnings. Pure functions over a ScanResult; the score comes later and reads these.
+"""
+
+from __future__ import annotations
+
+import re
+
+from catalog.lexicon import Lexicon, lexicon
+from catalog.models import Ingredient, Interaction, Mark, ScanResult, Warning
+from catalog.parse import iter_text_lines
+from catalog.text import clean
+
+_MAGNESIUM = "magnesium"
+_OXIDE = "magnesium_oxide"
+_COMPLEX_WORDS = re.compile(r"\b(?:complex|blend|matrix|tri-?magnesium)\b", re.I)
+
+
+def annotate(result: ScanResult) -> ScanResult:
+    """Adds marks, look-alikes, interactions and warnings to a parsed label (in place)."""
+    lex = lexicon()
+    text = "\n".join(clean(t) for t in iter_text_lines(result))
+    result.marks, result.lookalikes = find_marks(lex, text)
+    result.interactions = find_interactions(lex, result)
+    result.warnings = find_warnings(lex, result)
+    return result
+
+
+def find_marks(lex: Lexicon, text: str) -> tuple[list[Mark], list[str]]:
+    """Certification marks, and the look-alike phrases that earn nothing. Look-alikes are
+    found first and blanked out, so "NSF GMP Registered" can never be read as NSF Certified."""
+    lookalikes: list[str] = []
+    masked = text
+    for la in lex.k.lookalikes:
+        for pattern in la.patterns:
+            for m in re.finditer(pattern, masked, re.I):
+                lookalikes.append(m.group(0).strip())
+                masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end() :]
+    marks: list[Mark] = []
+    for mark in lex.k.marks:
+        for pattern in mark.patterns:
+            m = re.search(pattern, masked, re.I)
+            if m:
+                marks.append(Mark(id=mark.id, text=" ".join(m.group(0).split()), kind=mark.kind))
+                break
+    return marks, lookalikes
+
+
+def _ingredient_text(ing: Ingredient) -> str:
+    return " ".join([ing.name, *ing.forms_text])
+
+
+def find_interactions(lex: Lexicon, result: ScanResult) -> list[Interaction]:
+    found: list[Interaction] = []
+    seen: set[str] = set()
+    sources: list[tuple[int | None, str]] = [
+        (i, _ingredient_text(ing)) for i, ing in enumerate(result.ingredients)
+    ]
+    sources += [(None, t) for t in result.other_ingredients]
+    for index, text in sources:
+        for cid in lex.coingredients_in(text):
+            if cid in seen:
+                continue
+            seen.add(cid)
+            co = lex.coingredients[cid]
+            citations = "; ".join(lex.k.sources[s].citation for s in co.sources)
+            found.append(
+                Interaction(
+                    id=cid, ingredient=index, severity=co.severity,
+                    message=f"{co.name}: {co.reason}", source=citations,
+                )
+            )  # fmt: skip
+    order = {"avoid": 0, "ask_team": 1, "info": 2}
+    return sorted(found, key=lambda x: order[x.severity])
+
+
+def _magnesium_rows(result: ScanResult) -> list[tuple[int, Ingredient]]:
+    return [(i, ing) for i, ing in enumerate(result.ingredients) if ing.nutrient == _MAGNESIUM]
+
+
+def find_warnings(lex: Lexicon, result: ScanResult) -> list[Warning]:
+    warnings: list[Warning] = []
+    mg_rows = _magnesium_rows(result)
+    for index, ing in mg_rows:
+        sources = [f for f in ing.forms if not lex.forms.get(f) or not lex.forms[f].excipient]
+        led_by_oxide = bool(sources) and sources[0] == _OXIDE
+        if led_by_oxide and (len(sources) > 1 or ing.is_blend or _COMPLEX_WORDS.search(ing.name)):
+            warnings.append(Warning(
+                id="oxide_led_blend", ingredient=index,
+                message=(f"{ing.name} lists magnesium oxide first: most of the magnesium is "
+                         "likely oxide, of which only about 4% is absorbed."),
+            ))  # fmt: skip
+        if "likely_buffered" in ing.flags:
+            warnings.append(Warning(
+                id="likely_buffered", ingredient=index,
+                message=(f"{ing.name}: the stated magnesium is more than the named form can "
+                         "hold, so part of it is probably magnesium oxide added as a buffer."),
+            ))  # fmt: skip
+        if sources and all(
+            lex.forms.get(f) is not None and lex.forms[f].absorption.tier == "low" for f in sources
+        ):
+            warnings.append(Warning(
+                id="low_absorption_form", ingredient=index,
+                message=f"{ing.name}: {lex.forms[sources[0]].absorption.note}",
+            ))  # fmt: skip
+    compound_only = [
+        (i, ing) for i, ing in mg_rows if ing.basis == "compound" and not ing.blend
+    ]
+    if compound_only and not any(ing.basis == "elemental" for _, ing in mg_rows):
+        index, ing = compound_only[0]
+        estimate = (
+            f" About {ing.elemental_mg:g} mg of it is magnesium, by the catalog's figure."
+            if ing.elemental_mg is not None else ""
+        )  # fmt: skip
+        warnings.append(Warning(
+            id="compound_weight_only", ingredient=index,
+            message=(f"The label gives only the weight of {ing.name} "
+                     f"({ing.compound_mg:g} mg), not the magnesium it provides.{estimate}"),
+        ))  # fmt: skip
+    for index, ing in enumerate(result.ingredients):
+        if not ing.is_blend:
+            continue
+        members = [m for m in result.ingredients if m.blend == ing.name]
+        if members and all(m.amount is None for m in members):
+            warnings.append(Warning(
+                id="proprietary_blend", ingredient=index,
+                message=(f"{ing.name} gives only its total weight; the amount of each of its "
+                         f"{len(members)} ingredients is not disclosed."),
+            ))  # fmt: skip
+    return warnings

@@ -1,0 +1,187 @@
+"""Look-ups over the catalog: nutrient names, mineral forms, marks and co-ingredients.
+
+Built once from `knowledge()` into dictionaries and compiled patterns, because the parser
+calls these for every row (batch scoring runs millions of rows).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from catalog.knowledge import CoIngredient, Form, Knowledge, Nutrient, knowledge
+from catalog.text import normalize
+
+# Endings that mark a chemical compound name, so an unknown one is still reported as a form
+# ("magnesium fooate" -> magnesium_unknown) while a plant source ("from palm fruit") is not.
+_COMPOUND_ENDINGS = re.compile(r"\b\w+(?:ate|ide|ite)\b|\bchelate\b|\bcomplex\b|\bsalt\b")
+_FUZZY_MIN_LENGTH = 6
+_FUZZY_CUTOFF = 90.0
+
+
+def _alternation(phrases: Iterable[str]) -> re.Pattern[str]:
+    ordered = sorted({p for p in phrases if p}, key=len, reverse=True)
+    if not ordered:
+        return re.compile(r"(?!x)x")  # matches nothing
+    body = "|".join(re.escape(p) for p in ordered)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])")
+
+
+def _longest(pattern: re.Pattern[str], text: str) -> str | None:
+    best: str | None = None
+    for m in pattern.finditer(text):
+        if best is None or len(m.group(0)) > len(best):
+            best = m.group(0)
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class FormMatch:
+    form_id: str | None  # None: the text names no chemical form (a plant source, a brand)
+    flags: tuple[str, ...] = ()
+
+
+class Lexicon:
+    def __init__(self, k: Knowledge) -> None:
+        self.k = k
+        self.forms: dict[str, Form] = {f.id: f for f in k.forms}
+        self.nutrients: dict[str, Nutrient] = {n.id: n for n in k.nutrients}
+        self._nutrient_by_name: dict[str, str] = {}
+        for n in k.nutrients:
+            for name in [n.name, n.id.replace("_", " "), *n.synonyms]:
+                self._nutrient_by_name.setdefault(normalize(name), n.id)
+        self._nutrient_names = list(self._nutrient_by_name)
+
+        # Words that name a mineral inside a compound ("ferrous", "cupric", "mag").
+        self.mineral_words: dict[str, str] = {}
+        for n in k.nutrients:
+            if n.kind == "mineral":
+                for w in [*n.compound_words, *n.synonyms, n.name]:
+                    self.mineral_words.setdefault(normalize(w), n.id)
+        self._mineral_words = _alternation(self.mineral_words)
+
+        # Per mineral: phrase -> form id, both as printed ("magnesium oxide") and with the
+        # mineral words taken out ("oxide"), so "magnesium oxide, citrate" finds both parts.
+        self._form_phrases: dict[str, dict[str, str]] = {}
+        for f in k.forms:
+            table = self._form_phrases.setdefault(f.mineral, {})
+            for syn in [*f.synonyms, *f.brands]:
+                key = normalize(syn)
+                table.setdefault(key, f.id)
+                reduced = self.strip_mineral_words(key)
+                if reduced and reduced != key:
+                    table.setdefault(reduced, f.id)
+        self._form_patterns = {m: _alternation(t) for m, t in self._form_phrases.items()}
+        # Every full synonym of every form, to recognise a row named by its salt.
+        self._all_forms: dict[str, str] = {
+            normalize(s): f.id for f in k.forms for s in f.synonyms
+        }
+        self._all_forms_pattern = _alternation(self._all_forms)
+
+        self._salt_by_word = {normalize(w): s.id for s in k.salts for w in s.words}
+        self._salt_pattern = _alternation(self._salt_by_word)
+
+        self.coingredients: dict[str, CoIngredient] = {c.id: c for c in k.coingredients}
+        self._coingredient_by_name = {
+            normalize(n): c.id for c in k.coingredients for n in [c.name, *c.names]
+        }
+        self._coingredient_pattern = _alternation(self._coingredient_by_name)
+
+    # -- nutrients -------------------------------------------------------------------------
+
+    def nutrient_id(self, name: str, fuzzy: bool = False) -> str | None:
+        """The nutrient a printed row name refers to, or None for other ingredients."""
+        return _nutrient_id(self, normalize(name), fuzzy)
+
+    def _nutrient_lookup(self, key: str, fuzzy: bool) -> str | None:
+        found = self._nutrient_by_name.get(key)
+        if found or not fuzzy or len(key) < _FUZZY_MIN_LENGTH:
+            return found
+        # Only for OCR output: "Magnesiurn" is magnesium; botanicals simply find nothing.
+        hit = process.extractOne(
+            key, self._nutrient_names, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+        )
+        return self._nutrient_by_name[hit[0]] if hit else None
+
+    def is_mineral(self, nutrient_id: str | None) -> bool:
+        return nutrient_id is not None and self.nutrients[nutrient_id].kind == "mineral"
+
+    # -- forms -----------------------------------------------------------------------------
+
+    def strip_mineral_words(self, text: str) -> str:
+        return " ".join(self._mineral_words.sub(" ", text).split())
+
+    def mineral_in(self, text: str) -> str | None:
+        """The mineral a compound name mentions ("ferrous fumarate" -> iron)."""
+        word = _longest(self._mineral_words, normalize(text))
+        return self.mineral_words[word] if word else None
+
+    def match_form(self, mineral: str, text: str) -> FormMatch:
+        """The form id for one printed form ("TRAACS® magnesium bisglycinate chelate")."""
+        return _match_form(self, mineral, normalize(text))
+
+    def _match_form(self, mineral: str, key: str) -> FormMatch:
+        flags = ("buffered",) if "buffered" in key else ()
+        pattern = self._form_patterns.get(mineral)
+        phrase = _longest(pattern, key) if pattern else None
+        if phrase:
+            return FormMatch(self._form_phrases[mineral][phrase], flags)
+        salt = _longest(self._salt_pattern, key)
+        if salt:
+            return FormMatch(f"{mineral}_{self._salt_by_word[salt]}", flags)
+        names_mineral = self.mineral_in(key) == mineral
+        if names_mineral or _COMPOUND_ENDINGS.search(key):
+            return FormMatch(f"{mineral}_unknown", flags)
+        return FormMatch(None, flags)
+
+    def salt_named(self, name: str) -> tuple[str, str] | None:
+        """(mineral, form id) when a row is named by a compound ("Magnesium Glycinate",
+        "Zinc Gluconate", "Milk of Magnesia"), else None."""
+        return _salt_named(self, normalize(name))
+
+    def _salt_named(self, key: str) -> tuple[str, str] | None:
+        phrase = _longest(self._all_forms_pattern, key)
+        if phrase:
+            form = self.forms[self._all_forms[phrase]]
+            return form.mineral, form.id
+        mineral = self.mineral_in(key)
+        if mineral is None or mineral == key or self.nutrient_id(key) is not None:
+            return None
+        salt = _longest(self._salt_pattern, self.strip_mineral_words(key))
+        return (mineral, f"{mineral}_{self._salt_by_word[salt]}") if salt else None
+
+    # -- co-ingredients --------------------------------------------------------------------
+
+    def coingredients_in(self, text: str) -> list[str]:
+        """Ids of flagged co-ingredients named in the text, in order of appearance."""
+        found: list[str] = []
+        for m in self._coingredient_pattern.finditer(normalize(text)):
+            cid = self._coingredient_by_name[m.group(0)]
+            if cid not in found:
+                found.append(cid)
+        return found
+
+
+# Module-level caches keyed on normalised text: labels repeat the same names endlessly.
+@functools.lru_cache(maxsize=65536)
+def _nutrient_id(lex: Lexicon, key: str, fuzzy: bool) -> str | None:
+    return lex._nutrient_lookup(key, fuzzy)
+
+
+@functools.lru_cache(maxsize=65536)
+def _match_form(lex: Lexicon, mineral: str, key: str) -> FormMatch:
+    return lex._match_form(mineral, key)
+
+
+@functools.lru_cache(maxsize=65536)
+def _salt_named(lex: Lexicon, key: str) -> tuple[str, str] | None:
+    return lex._salt_named(key)
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    return Lexicon(knowledge())

@@ -1,0 +1,339 @@
+"""A whole facts panel: lines of text -> ScanResult (before checks and scoring).
+
+Lines come from a text file, a CSV cell or the OCR layout step; each may carry its box and
+confidence. The panel grammar: a heading, serving lines, column headings, rows (names may wrap
+onto the next line), blends with their members, footnotes, and the "Other ingredients"
+paragraph. A line that fits none of these is kept in `unparsed`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from catalog.amounts import inline_row_ends
+from catalog.lexicon import lexicon
+from catalog.models import BBox, Ingredient, PanelKind, ScanResult
+from catalog.rows import NameParts, describe_forms, parse_row, split_name
+from catalog.text import clean, normalize, split_top_level
+
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    indent: int | None = None  # leading offset; None when the source has no layout
+    bbox: BBox | None = None
+    confidence: float = 1.0
+
+
+_HEADINGS: list[tuple[re.Pattern[str], PanelKind]] = [
+    (re.compile(r"supplement\s*facts", re.I), "supplement_facts"),
+    (re.compile(r"nutrition\s*facts|valeur\s+nutritive", re.I), "nutrition_facts"),
+    (re.compile(r"nutrition(?:al)?\s+(?:information|declaration)|typical\s+values", re.I),
+     "eu_nutrition"),
+]  # fmt: skip
+_SERVING_SIZE = re.compile(r"serving\s+size\s*[:.]?\s*(?P<v>.+?)\s*$", re.I)
+_SERVINGS = re.compile(
+    r"servings?\s+per\s+(?:container|package|bottle|pack)\s*[:.]?\s*(?P<v>[^\s].*?)\s*$"
+    r"|(?P<w>(?:about\s+|approx\.?\s+)?\d[\d.,]*)\s+servings?\s+per\s+(?:container|package)",
+    re.I,
+)
+_SERVING_COUNT = re.compile(r"^\s*(?:about\s+)?(\d+(?:\.\d+)?)\b")
+_COLUMN_HEADING = re.compile(
+    r"^\s*(?:amount\s+per|per\s+(?:serving|\d|one|two|100)|%\s*(?:daily\s+value|dv)|"
+    r"%\s*d\.?v|each\s+\w+\s+contains|\*+\s*%?\s*daily\s+value|daily\s+value)",
+    re.I,
+)
+_FOOTNOTE = re.compile(
+    r"^\s*(?:[*†‡§#]+|\+)\s*.*(?:daily\s+value|not\s+established|percent|calorie\s+diet)"
+    r"|^\s*(?:\*\s*)?percent\s+daily\s+values?|daily\s+values?\s+(?:are\s+based|not\s+established)",
+    re.I,
+)
+_OTHER = re.compile(
+    r"^\s*(?:other|inactive|non-medicinal)\s+ingredients?\s*[:.\-]?\s*(?P<rest>.*)$"
+    r"|^\s*ingredients\s*[:.]\s*(?P<rest2>.*)$",
+    re.I,
+)
+_SECTION_END = re.compile(
+    r"^\s*(?:suggested\s+use|directions|warnings?|caution|contains|allergen|distributed|"
+    r"manufactured|keep\s+out|store|storage|recommended|dosage|free\s+of|does\s+not\s+contain)",
+    re.I,
+)
+_BLEND_WORDS = re.compile(
+    r"\b(?:blend|complex|matrix|formula|formulation|proprietary|mix|matrixx)\b", re.I
+)
+_BULLET = re.compile(r"^\s*[•·\-–]\s*")
+
+
+@dataclass(slots=True)
+class _State:
+    result: ScanResult = field(default_factory=ScanResult)
+    pending: list[Line] = field(default_factory=list)  # name lines waiting for their amount
+    blend: Ingredient | None = None
+    blend_indent: int | None = None
+    other: list[str] | None = None  # the "Other ingredients" paragraph while it is open
+    footnotes: list[str] = field(default_factory=list)
+    has_layout: bool = False
+
+
+def parse_text(text: str) -> ScanResult:
+    """Label text with one panel line per line; " | " also separates lines (CSV cells)."""
+    raw = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [seg for ln in raw.split("\n") for seg in re.split(r"\s+\|\s+", ln)]
+    return parse_lines([_text_line(ln) for ln in lines])
+
+
+def _text_line(raw: str) -> Line:
+    expanded = raw.expandtabs(4)
+    return Line(text=raw, indent=len(expanded) - len(expanded.lstrip()))
+
+
+def parse_lines(lines: Sequence[Line]) -> ScanResult:
+    state = _State()
+    indents = {ln.indent for ln in lines if ln.indent is not None and ln.text.strip()}
+    state.has_layout = len(indents) > 1
+    for line in lines:
+        _feed(state, line)
+    _flush_pending(state)
+    _close_other(state)
+    _finish_blend(state)
+    return state.result
+
+
+def _feed(state: _State, line: Line) -> None:
+    text = clean(line.text)
+    if not text:
+        _flush_pending(state)
+        _close_other(state)
+        if not state.has_layout:
+            _finish_blend(state)
+        return
+    if state.other is not None:
+        if _SECTION_END.match(text) or _HEADINGS[0][0].search(text):
+            _close_other(state)
+        else:
+            state.other.append(text)
+            return
+    text = _read_heading(state, text)
+    if not text:
+        return
+    if _read_serving(state, text) or _COLUMN_HEADING.match(text) and not parse_row(text):
+        return
+    if _FOOTNOTE.search(text):
+        _flush_pending(state)
+        _finish_blend(state)
+        state.footnotes.append(text)
+        return
+    other = _OTHER.match(text)
+    if other:
+        _flush_pending(state)
+        _finish_blend(state)
+        state.other = [other.group("rest") or other.group("rest2") or ""]
+        return
+    _read_row_line(state, line, text)
+
+
+def _read_heading(state: _State, text: str) -> str:
+    """Sets the panel kind; returns what follows the heading on the same line."""
+    for pattern, kind in _HEADINGS:
+        m = pattern.search(text)
+        if m:
+            if state.result.panel.kind == "unknown" or kind != "eu_nutrition":
+                state.result.panel.kind = kind
+            return text[m.end() :].strip(" :.-")
+    return text
+
+
+def _read_serving(state: _State, text: str) -> bool:
+    panel = state.result.panel
+    servings = _SERVINGS.search(text)
+    size = _SERVING_SIZE.search(text[: servings.start()] if servings else text)
+    if servings:
+        panel.servings_per_container = (servings.group("v") or servings.group("w")).strip(" .")
+    if size and size.group("v").strip():
+        panel.serving_size = size.group("v").strip(" .:")
+        count = _SERVING_COUNT.match(panel.serving_size)
+        panel.serving_count = float(count.group(1)) if count else None
+    return bool(servings or size)
+
+
+def _close_other(state: _State) -> None:
+    if state.other is None:
+        return
+    paragraph = " ".join(p for p in state.other if p).strip()
+    state.other = None
+    for part in split_top_level(paragraph, ",;"):
+        item = re.sub(r"^(?:and|&)\s+", "", part, flags=re.I).strip(" .")
+        if item:
+            state.result.other_ingredients.append(item)
+
+
+def _is_blend_name(name: str) -> bool:
+    return bool(_BLEND_WORDS.search(name)) and lexicon().nutrient_id(name) is None
+
+
+def _read_row_line(state: _State, line: Line, text: str) -> None:
+    candidates = _candidates(state, text)
+    for combined, used_pending in candidates:
+        rows = _rows_in(combined)
+        if rows:
+            if used_pending:
+                state.pending = []
+            else:
+                _flush_pending(state)
+            for ing in rows:
+                _place_row(state, line, ing)
+            return
+    if state.blend is not None and _is_member_line(state, line, text):
+        _flush_pending(state)
+        for member in split_top_level(_BULLET.sub("", text), ",;"):
+            _add_member(state, member, line)
+        return
+    state.pending.append(Line(text, line.indent, line.bbox, line.confidence))
+
+
+def _candidates(state: _State, text: str) -> list[tuple[str, bool]]:
+    """The line alone, or joined to the name lines before it when it continues them."""
+    if not state.pending:
+        return [(text, False)]
+    joined = " ".join([*(p.text for p in state.pending), text])
+    prev = state.pending[-1].text
+    continues = (
+        prev.count("(") > prev.count(")")
+        or prev.count("[") > prev.count("]")
+        or text[:1] in "([{"
+        or text[:1].islower()
+        or prev.rstrip().endswith((",", "and", "&", "/"))
+    )
+    return [(joined, True), (text, False)] if continues else [(text, False), (joined, True)]
+
+
+def _rows_in(text: str) -> list[Ingredient]:
+    """Rows on one line: usually one; a linear panel or a side-by-side layout puts several
+    on a line, separated by commas, semicolons or just by the next name."""
+    rows = parse_row(text)
+    if rows and rows[0].name:
+        split = _side_by_side(text)
+        return split or rows
+    parts = split_top_level(text, ",;•")
+    if len(parts) > 1:
+        found = [parse_row(p) for p in parts]
+        if all(r and r[0].name for r in found):
+            return [ing for r in found for ing in r]
+    return []
+
+
+def _side_by_side(text: str) -> list[Ingredient]:
+    """Several rows on one line with only spaces between them, or [] if that reading fails."""
+    ends = inline_row_ends(text)
+    if not ends:
+        return []
+    bounds = [0, *ends, len(text)]
+    found = [parse_row(text[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    if all(r and r[0].name for r in found):
+        return [ing for r in found for ing in r]
+    return []
+
+
+def _is_member_line(state: _State, line: Line, text: str) -> bool:
+    if state.has_layout and line.indent is not None and state.blend_indent is not None:
+        return line.indent > state.blend_indent
+    return True
+
+
+def _place_row(state: _State, line: Line, ing: Ingredient) -> None:
+    ing.bbox = line.bbox
+    ing.confidence = min(ing.confidence, line.confidence)
+    if state.blend is not None and _belongs_to_blend(state, line, ing):
+        ing.blend = state.blend.name
+        state.result.ingredients.append(ing)
+        return
+    _finish_blend(state)
+    state.result.ingredients.append(ing)
+    if _is_blend_name(ing.name):
+        _open_blend(state, line, ing)
+
+
+def _belongs_to_blend(state: _State, line: Line, ing: Ingredient) -> bool:
+    if state.has_layout and line.indent is not None and state.blend_indent is not None:
+        return line.indent > state.blend_indent
+    # Without layout: a member has no %DV of its own and does not head another blend.
+    return ing.dv_percent is None and not _is_blend_name(ing.name) and (
+        ing.text[:1].islower() or bool(_BULLET.match(ing.text))
+    )
+
+
+def _open_blend(state: _State, line: Line, ing: Ingredient) -> None:
+    ing.is_blend = True
+    state.blend = ing
+    state.blend_indent = line.indent
+    name, _, inline = ing.name.partition(":")
+    members: list[str] = []
+    if inline.strip():  # "Sleep Blend: valerian root, hops 300 mg"
+        ing.name = name.strip()
+        members = split_top_level(inline, ",;")
+    else:
+        parts = split_name(ing.text)
+        for group in parts.other_groups:  # "Magnesium Complex (oxide, citrate) 500 mg"
+            if "," in group or ";" in group:
+                members = split_top_level(group, ",;")
+                ing.name = " ".join(ing.name.replace(f"({group})", "").split())
+                break
+        if not members and ing.forms_text and len(ing.forms_text) > 1:
+            members = list(ing.forms_text)
+    for member in members:
+        _add_member(state, member, line)
+
+
+def _add_member(state: _State, text: str, line: Line) -> None:
+    assert state.blend is not None
+    lex = lexicon()
+    name = text.strip(" .:")
+    if not name:
+        return
+    ing = Ingredient(name=name, text=text, blend=state.blend.name, bbox=line.bbox)
+    ing.confidence = min(1.0, line.confidence)
+    ing.nutrient = lex.nutrient_id(name)
+    parts = split_name(name)
+    ing.name = parts.name or name
+    describe_forms(lex, ing, parts if parts.name else NameParts(name=name))
+    state.result.ingredients.append(ing)
+
+
+def _finish_blend(state: _State) -> None:
+    """Closes the open blend, giving it the forms of its members in printed order (a
+    "magnesium complex" is characterised by what it is made of)."""
+    blend = state.blend
+    state.blend = None
+    state.blend_indent = None
+    if blend is None:
+        return
+    members = [i for i in state.result.ingredients if i.blend == blend.name]
+    for member in members:
+        for form in member.forms:
+            if form not in blend.forms:
+                blend.forms.append(form)
+
+
+def _flush_pending(state: _State) -> None:
+    """Name lines that never got an amount: blend members if a blend is open, else kept."""
+    pending, state.pending = state.pending, []
+    for p in pending:
+        if state.blend is not None:
+            for member in split_top_level(_BULLET.sub("", p.text), ",;"):
+                _add_member(state, member, p)
+        else:
+            state.result.unparsed.append(p.text)
+
+
+def iter_text_lines(result: ScanResult) -> Iterable[str]:
+    """Every piece of text the panel printed, for mark and co-ingredient searches."""
+    for ing in result.ingredients:
+        yield ing.text
+    yield from result.other_ingredients
+    yield from result.unparsed
+
+
+def normalized_names(result: ScanResult) -> list[str]:
+    return [normalize(i.name) for i in result.ingredients]

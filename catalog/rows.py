@@ -1,0 +1,195 @@
+"""One facts-panel row: text -> Ingredient.
+
+The grammar is `NAME [(as|from FORMS)] AMOUNT UNIT [(ALT)] [%DV] [more columns]`. Splitting the
+name from its forms and the amounts is pure text work; deciding what a form means and whether
+an amount is elemental is delegated to the lexicon and `elemental`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from catalog import elemental
+from catalog.amounts import Column, Tail, find_tail, parse_number, unit_of
+from catalog.lexicon import Lexicon, lexicon
+from catalog.models import Ingredient
+from catalog.text import clean, normalize, split_top_level
+
+_FORM_INTRO = re.compile(
+    r"^\s*(?:form\s*:\s*)?(?:as|from|supplied\s+as|provided\s+as|providing|source\s*:)\b[\s:]*",
+    re.IGNORECASE,
+)
+_BARE_FORM_INTRO = re.compile(r"^(?P<name>.+?)[,:]?\s+(?:as|from)\s+(?P<forms>.+)$", re.IGNORECASE)
+_COMPOUND_AMOUNT = re.compile(
+    r"^(?P<num>\d[\d,.]*)\s*(?P<unit>mg|mcg|µg|g)\b\.?\s*(?:of\s+)?", re.IGNORECASE
+)
+_PART_SPLIT = re.compile(r"\s+and\s+|\s*&\s*|\s*/\s*|\s+\+\s+|\s+plus\s+", re.IGNORECASE)
+_LEADING_JOINER = re.compile(r"^(?:and|or|with)\s+", re.IGNORECASE)
+_NAME_TRIM = " \t.·:;,-_|*†‡"
+_INCLUDES = re.compile(r"^\s*incl(?:udes|\.)?\s+(?P<qty>.+?)\s+(?P<name>added\s+sugars?)\b(?P<rest>.*)$",
+                       re.IGNORECASE)  # fmt: skip
+_ENERGY = ("energy", "calories", "calorie")
+
+
+@dataclass(slots=True)
+class NameParts:
+    name: str
+    form_groups: list[str] = field(default_factory=list)  # text after "as"/"from"
+    other_groups: list[str] = field(default_factory=list)  # other parentheticals
+
+
+def _groups(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """Top-level bracket groups as (start, end, content); an unclosed one runs to the end."""
+    groups: list[tuple[int, int, str]] = []
+    depth, start = 0, -1
+    for i, ch in enumerate(text):
+        if ch in "([":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch in ")]" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                groups.append((start, i + 1, text[start + 1 : i]))
+    if depth > 0 and start >= 0:
+        groups.append((start, len(text), text[start + 1 :]))
+    return text, groups
+
+
+def split_name(text: str) -> NameParts:
+    """"Magnesium (as magnesium glycinate)" -> name "Magnesium", forms ["magnesium glycinate"].
+    Other parentheticals (a Latin name, a plant part) stay in the name."""
+    text, groups = _groups(text.strip(_NAME_TRIM))
+    form_groups: list[str] = []
+    others: list[str] = []
+    kept: list[str] = []
+    pos = 0
+    for start, end, content in groups:
+        intro = _FORM_INTRO.match(content)
+        if intro:
+            kept.append(text[pos:start])
+            form_groups.append(content[intro.end() :].strip())
+            pos = end
+        else:
+            others.append(content.strip())
+    kept.append(text[pos:])
+    name = " ".join("".join(kept).split()).strip(_NAME_TRIM)
+    if not form_groups:
+        bare = _BARE_FORM_INTRO.match(name)
+        if bare and lexicon().nutrient_id(bare.group("name")):
+            name, form_groups = bare.group("name").strip(_NAME_TRIM), [bare.group("forms")]
+    return NameParts(name=name, form_groups=form_groups, other_groups=others)
+
+
+def split_forms(group: str) -> tuple[float | None, list[str]]:
+    """"1,000 mg magnesium glycinate" -> (1000.0, ["magnesium glycinate"]);
+    "Dimagnesium Malate and TRAACS® Magnesium Bisglycinate Chelate" -> two parts."""
+    compound_mg: float | None = None
+    m = _COMPOUND_AMOUNT.match(group)
+    if m:
+        unit, factor = unit_of(m.group("unit"))
+        amount = parse_number(m.group("num").rstrip(".,")) * factor
+        compound_mg = {"mg": amount, "g": amount * 1000, "mcg": amount / 1000}.get(unit or "")
+        group = group[m.end() :]
+    parts: list[str] = []
+    for piece in split_top_level(group, ",;"):
+        if "(" in piece or "[" in piece:
+            parts.append(piece)
+            continue
+        parts.extend(p for p in _PART_SPLIT.split(piece) if p.strip())
+    cleaned = [_LEADING_JOINER.sub("", p).strip(" .") for p in parts]
+    return compound_mg, [p for p in cleaned if p]
+
+
+def _apply_column(ing: Ingredient, col: Column) -> None:
+    ing.amount, ing.unit = col.amount, col.unit
+    ing.amount_operator = col.operator  # type: ignore[assignment]
+    ing.amount_max = col.amount_max
+    ing.unit_qualifier = col.qualifier
+    ing.alt_amount, ing.alt_unit = col.alt_amount, col.alt_unit
+    ing.dv_percent, ing.dv_operator = col.dv_percent, col.dv_operator  # type: ignore[assignment]
+    ing.dv_note = col.dv_note
+
+
+def _extra(col: Column) -> dict[str, float | str | None]:
+    return {"amount": col.amount, "unit": col.unit, "dv_percent": col.dv_percent}
+
+
+def _find_row_tail(text: str) -> tuple[str, Tail] | None:
+    includes = _INCLUDES.match(text)
+    if includes:  # "Includes 10g Added Sugars 20%"
+        text = f"{includes.group('name')} {includes.group('qty')}{includes.group('rest')}"
+    tail = find_tail(text, allow_bare=True)
+    return (text, tail) if tail else None
+
+
+def parse_row(text: str, *, fuzzy: bool = False) -> list[Ingredient]:
+    """The ingredients one row declares ([] when the line holds no amount). Usually one; an
+    energy row printed in kJ and kcal gives one per unit."""
+    text = clean(text)
+    found = _find_row_tail(text)
+    if found is None:
+        return []
+    text, tail = found
+    parts = split_name(text[: tail.start])
+    lex = lexicon()
+    nutrient = lex.nutrient_id(parts.name, fuzzy=fuzzy) if parts.name else None
+    columns = tail.columns
+    if columns[0].unit is None:
+        if nutrient in ("calories", "energy") or normalize(parts.name).startswith(_ENERGY):
+            for col in columns:
+                col.unit = col.unit or "kcal"
+        elif columns[0].dv_percent is None:
+            return []  # a bare number with nothing to say it is an amount
+    energy_units = [c.unit for c in columns]
+    if len(columns) > 1 and set(energy_units) == {"kJ", "kcal"}:
+        return [
+            _build(lex, text, parts, nutrient, [c for c in columns if c.unit == unit])
+            for unit in ("kJ", "kcal")
+        ]
+    return [_build(lex, text, parts, nutrient, columns)]
+
+
+def _build(
+    lex: Lexicon, text: str, parts: NameParts, nutrient: str | None, columns: list[Column]
+) -> Ingredient:
+    ing = Ingredient(name=parts.name, text=text, nutrient=nutrient)
+    _apply_column(ing, columns[0])
+    ing.extra_columns = [_extra(c) for c in columns[1:]]
+    describe_forms(lex, ing, parts)
+    return ing
+
+
+def describe_forms(lex: Lexicon, ing: Ingredient, parts: NameParts) -> None:
+    """Fills forms, forms_text, basis, elemental and compound mg from the name and its
+    "(as ...)" groups."""
+    compound_mg: float | None = None
+    form_texts: list[str] = []
+    for group in parts.form_groups:
+        amount, texts = split_forms(group)
+        compound_mg = compound_mg if amount is None else amount
+        form_texts += texts
+    salt = None if ing.nutrient else lex.salt_named(ing.name)
+    mineral = ing.nutrient if lex.is_mineral(ing.nutrient) else (salt[0] if salt else None)
+    if mineral and not form_texts and not salt:
+        # Canadian labels: "Magnesium (magnesium glycinate)" without "as".
+        for group in parts.other_groups:
+            if lex.mineral_in(group) == mineral:
+                form_texts = split_forms(group)[1]
+                ing.name = " ".join(ing.name.replace(f"({group})", "").split())
+                break
+    ing.forms_text = form_texts
+    if mineral is None:
+        return
+    forms: list[str] = [salt[1]] if salt else []
+    flags: list[str] = []
+    for t in form_texts:
+        match = lex.match_form(mineral, t)
+        if match.form_id and match.form_id not in forms:
+            forms.append(match.form_id)
+        flags += [f for f in match.flags if f not in flags]
+    ing.forms = forms
+    ing.flags = flags
+    ing.nutrient = ing.nutrient or mineral
+    elemental.assess(lex, ing, mineral, salt_named=salt is not None, compound_mg=compound_mg)
