@@ -28,6 +28,30 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_scan(args: argparse.Namespace) -> int:
+    from app.scan import scan_photos
+    from ocr.engines import EngineError
+    from ocr.errors import ImageError
+
+    photos = []
+    for name in args.images:
+        try:
+            photos.append(Path(name).read_bytes())
+        except OSError as exc:
+            print(f"labelscan scan: cannot read {name}: {exc.strerror}", file=sys.stderr)
+            return 2
+    try:
+        result = scan_photos(photos, engine=args.engine)
+    except ImageError as exc:
+        print(f"labelscan scan: {exc.code}: {exc.detail}", file=sys.stderr)
+        return 2
+    except EngineError as exc:
+        print(f"labelscan scan: {exc.code}: {exc.detail}", file=sys.stderr)
+        return 3
+    print(result.model_dump_json(indent=2, exclude={"score"} if result.score is None else None))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="labelscan", description="Read and score supplement facts panels."
@@ -36,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("parse", help="read label text (the lines of a facts panel) as JSON")
     p.add_argument("file", nargs="?", default="-", help="a text file, or - for standard input")
     p.set_defaults(func=_cmd_parse)
+    s = sub.add_parser("scan", help="read photos of one product's label as JSON")
+    s.add_argument("images", nargs="+", help="JPEG, PNG, WebP or HEIC photos of one product")
+    s.add_argument(
+        "--engine", choices=["rapidocr", "tesseract"], default="rapidocr", help="OCR engine"
+    )
+    s.set_defaults(func=_cmd_scan)
     return parser
 
 

@@ -32,13 +32,14 @@ _QTY = (
     rf"(?:\s+(?P<qual>{_QUAL})(?![a-z]))?"
 )
 _ALT = (
-    rf"\(\s*(?P<aop>{_OP})?\s*(?P<anum>{_NUM})\s*(?P<aunit>{_UNIT})(?![a-z])\.?"
+    rf"\(\s*(?P<aop>{_OP})?\s*(?P<anum>{_NUM})\s*(?P<amult>{_MULT})?\s*(?P<aunit>{_UNIT})(?![a-z])\.?"
     rf"(?:\s+(?P<aqual>{_QUAL})(?![a-z]))?(?P<atext>[^()%]*)\)"
 )
 _DV = (
     rf"(?P<dvp>\()?\s*(?P<dvop><|less\s+than)?\s*(?P<dv>{_NUM})\s*%\s*(?:dv|d\.v\.)?\s*\)?"
     rf"\s*(?P<sym2>{_DAGGERS})?"
-    rf"|(?P<sym>{_DAGGERS}|\(\s*(?:{_DAGGERS})\s*\)|dv\s+not\s+established|n/?a)"
+    rf"|(?P<sym>{_DAGGERS}|\(\s*(?:{_DAGGERS})\s*\)|\(?\s*(?:%\s*)?dv\s+not\s+established\s*\)?"
+    rf"|\(?\s*daily\s+value\s+not\s+established\s*\)?|n/?a)"
 )
 _COLUMN = re.compile(rf"{_QTY}(?:\s*{_ALT})?(?:\s*(?:{_DV}))?", re.IGNORECASE)
 # A bare number ("Calories 15", or an amount whose unit the camera missed but whose %DV shows
@@ -136,7 +137,8 @@ def _column(m: re.Match[str], bare: bool = False) -> Column:
         col.qualifier = _qualifier(g.get("qual"))
         if g.get("anum"):
             aunit, afactor = unit_of(g["aunit"])
-            col.alt_amount = round(parse_number(g["anum"]) * afactor, 6)
+            amult = MULTIPLIERS.get((g.get("amult") or "").lower(), 1.0)
+            col.alt_amount = round(parse_number(g["anum"]) * afactor * amult, 6)
             col.alt_unit = aunit
             col.qualifier = col.qualifier or _qualifier(g.get("aqual"))
     else:
@@ -146,9 +148,9 @@ def _column(m: re.Match[str], bare: bool = False) -> Column:
         col.dv_operator = "<" if g.get("dvop") else None
         col.dv_note = g.get("sym2") or None
     elif g.get("sym"):
-        col.dv_note = g["sym"].strip("() ").lower() if "dv" in g["sym"].lower() else g[
-            "sym"
-        ].strip("() ")
+        col.dv_note = (
+            g["sym"].strip("() ").lower() if "dv" in g["sym"].lower() else g["sym"].strip("() ")
+        )
     return col
 
 
@@ -185,8 +187,10 @@ def find_tail(line: str, allow_bare: bool = False) -> Tail | None:
         columns = _read_columns(line, start, _COLUMN)
         if columns is None and allow_bare:
             columns = _read_columns(line, start, _BARE)
-            if columns is not None and len(columns) > 1 and all(
-                c.dv_percent is None for c in columns
+            if (
+                columns is not None
+                and len(columns) > 1
+                and all(c.dv_percent is None for c in columns)
             ):
                 columns = None  # "12 34 56" is not a row
         if columns is not None:
@@ -194,7 +198,7 @@ def find_tail(line: str, allow_bare: bool = False) -> Tail | None:
     return None
 
 
-_NEXT_NAME = re.compile(r"\s+(?=[A-Z][a-z])")
+_NEXT_NAME = re.compile(r"\s*(?=[A-Z][a-z])")
 
 
 def inline_row_ends(line: str) -> list[int]:
@@ -204,9 +208,15 @@ def inline_row_ends(line: str) -> list[int]:
     ends: list[int] = []
     depth_at = _bracket_depths(line)
     for m in _COLUMN.finditer(line):
-        nxt = _NEXT_NAME.match(line, m.end())
-        if nxt and depth_at[m.start()] == 0 and (m.group("dv") or m.group("sym")):
-            ends.append(m.end())
+        end = m.end()
+        spaced = end < len(line) and (line[end - 1].isspace() or line[end].isspace())
+        if (
+            spaced
+            and _NEXT_NAME.match(line, end)
+            and depth_at[m.start()] == 0
+            and (m.group("dv") or m.group("sym"))
+        ):
+            ends.append(end)
     return ends
 
 

@@ -31,18 +31,15 @@ def find_marks(lex: Lexicon, text: str) -> tuple[list[Mark], list[str]]:
     found first and blanked out, so "NSF GMP Registered" can never be read as NSF Certified."""
     lookalikes: list[str] = []
     masked = text
-    for la in lex.k.lookalikes:
-        for pattern in la.patterns:
-            for m in re.finditer(pattern, masked, re.I):
-                lookalikes.append(m.group(0).strip())
-                masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end() :]
+    for pattern in lex.lookalike_patterns:
+        for hit in pattern.finditer(masked):
+            lookalikes.append(" ".join(hit.group(0).split()))
+            masked = masked[: hit.start()] + " " * len(hit.group(0)) + masked[hit.end() :]
     marks: list[Mark] = []
-    for mark in lex.k.marks:
-        for pattern in mark.patterns:
-            m = re.search(pattern, masked, re.I)
-            if m:
-                marks.append(Mark(id=mark.id, text=" ".join(m.group(0).split()), kind=mark.kind))
-                break
+    for mark, patterns in lex.mark_patterns:
+        found = next((m for p in patterns if (m := p.search(masked))), None)
+        if found:
+            marks.append(Mark(id=mark.id, text=" ".join(found.group(0).split()), kind=mark.kind))
     return marks, lookalikes
 
 
@@ -103,9 +100,7 @@ def find_warnings(lex: Lexicon, result: ScanResult) -> list[Warning]:
                 id="low_absorption_form", ingredient=index,
                 message=f"{ing.name}: {lex.forms[sources[0]].absorption.note}",
             ))  # fmt: skip
-    compound_only = [
-        (i, ing) for i, ing in mg_rows if ing.basis == "compound" and not ing.blend
-    ]
+    compound_only = [(i, ing) for i, ing in mg_rows if ing.basis == "compound" and not ing.blend]
     if compound_only and not any(ing.basis == "elemental" for _, ing in mg_rows):
         index, ing = compound_only[0]
         estimate = (

@@ -21,7 +21,7 @@ _RATIO_SLACK = 0.005
 
 
 def _dv_match(lex: Lexicon, mineral: str, amount_mg: float, printed: float) -> str | None:
-    """"current" or "pre2020" when the printed %DV fits the amount as elemental mg."""
+    """ "current" or "pre2020" when the printed %DV fits the amount as elemental mg."""
     nutrient = lex.nutrients[mineral]
     for label, dv in (("current", nutrient.dv), ("pre2020", nutrient.dv_pre2020)):
         if dv is None:
@@ -88,5 +88,6 @@ def check_buffering(lex: Lexicon, ing: Ingredient, ratio: float) -> None:
     if len(sources) != 1:
         return
     limit = lex.forms[sources[0]].plausible_ratio
-    if limit is not None and ratio > limit.max + _RATIO_SLACK and "likely_buffered" not in ing.flags:
+    too_rich = limit is not None and ratio > limit.max + _RATIO_SLACK
+    if too_rich and "likely_buffered" not in ing.flags:
         ing.flags.append("likely_buffered")

@@ -19,6 +19,11 @@ from catalog.text import normalize
 # Endings that mark a chemical compound name, so an unknown one is still reported as a form
 # ("magnesium fooate" -> magnesium_unknown) while a plant source ("from palm fruit") is not.
 _COMPOUND_ENDINGS = re.compile(r"\b\w+(?:ate|ide|ite)\b|\bchelate\b|\bcomplex\b|\bsalt\b")
+# Words that may stand beside "chelate" without naming a ligand.
+_CHELATE_FILLERS = frozenset(
+    "fully reacted buffered chelated chelate complex traacs albion amino acid acids as "
+    "from and with of the bis di tri".split()
+)
 _FUZZY_MIN_LENGTH = 6
 _FUZZY_CUTOFF = 90.0
 
@@ -28,7 +33,7 @@ def _alternation(phrases: Iterable[str]) -> re.Pattern[str]:
     if not ordered:
         return re.compile(r"(?!x)x")  # matches nothing
     body = "|".join(re.escape(p) for p in ordered)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])")
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
 
 def _longest(pattern: re.Pattern[str], text: str) -> str | None:
@@ -77,14 +82,18 @@ class Lexicon:
                     table.setdefault(reduced, f.id)
         self._form_patterns = {m: _alternation(t) for m, t in self._form_phrases.items()}
         # Every full synonym of every form, to recognise a row named by its salt.
-        self._all_forms: dict[str, str] = {
-            normalize(s): f.id for f in k.forms for s in f.synonyms
-        }
+        self._all_forms: dict[str, str] = {normalize(s): f.id for f in k.forms for s in f.synonyms}
         self._all_forms_pattern = _alternation(self._all_forms)
 
         self._salt_by_word = {normalize(w): s.id for s in k.salts for w in s.words}
         self._salt_pattern = _alternation(self._salt_by_word)
 
+        self.mark_patterns = [
+            (m, [re.compile(p, re.IGNORECASE) for p in m.patterns]) for m in k.marks
+        ]
+        self.lookalike_patterns = [
+            re.compile(p, re.IGNORECASE) for la in k.lookalikes for p in la.patterns
+        ]
         self.coingredients: dict[str, CoIngredient] = {c.id: c for c in k.coingredients}
         self._coingredient_by_name = {
             normalize(n): c.id for c in k.coingredients for n in [c.name, *c.names]
@@ -129,14 +138,26 @@ class Lexicon:
         pattern = self._form_patterns.get(mineral)
         phrase = _longest(pattern, key) if pattern else None
         if phrase:
-            return FormMatch(self._form_phrases[mineral][phrase], flags)
+            form_id = self._form_phrases[mineral][phrase]
+            if not self._names_other_ligand(form_id, key, phrase):
+                return FormMatch(form_id, flags)
         salt = _longest(self._salt_pattern, key)
         if salt:
-            return FormMatch(f"{mineral}_{self._salt_by_word[salt]}", flags)
+            salt_id = self._salt_by_word[salt]
+            if not self._names_other_ligand(salt_id, key, salt):
+                return FormMatch(f"{mineral}_{salt_id}", flags)
         names_mineral = self.mineral_in(key) == mineral
         if names_mineral or _COMPOUND_ENDINGS.search(key):
             return FormMatch(f"{mineral}_unknown", flags)
         return FormMatch(None, flags)
+
+    def _names_other_ligand(self, form_id: str, key: str, phrase: str) -> bool:
+        """"Chelate" means an amino acid chelate only when no other ligand is named:
+        "magnesium creatine chelate" is a chelate of something the catalog does not know."""
+        if not form_id.endswith("amino_acid_chelate"):
+            return False
+        rest = self.strip_mineral_words(key.replace(phrase, " ")).replace("-", " ").split()
+        return any(word not in _CHELATE_FILLERS for word in rest)
 
     def salt_named(self, name: str) -> tuple[str, str] | None:
         """(mineral, form id) when a row is named by a compound ("Magnesium Glycinate",

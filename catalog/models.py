@@ -58,6 +58,7 @@ class Ingredient(_Model):
     dv_note: str | None = None  # "*", "†", "‡": the footnote the %DV column points to
     extra_columns: list[dict[str, float | str | None]] = []  # amounts of further columns
     is_blend: bool = False  # the row heads a proprietary blend
+    image: int | None = None  # which photo of a multi-photo scan the row was read from
 
 
 class Mark(_Model):

@@ -8,6 +8,7 @@ paragraph. A line that fits none of these is kept in `unparsed`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +34,14 @@ _HEADINGS: list[tuple[re.Pattern[str], PanelKind]] = [
     (re.compile(r"nutrition(?:al)?\s+(?:information|declaration)|typical\s+values", re.I),
      "eu_nutrition"),
 ]  # fmt: skip
-_SERVING_SIZE = re.compile(r"serving\s+size\s*[:.]?\s*(?P<v>.+?)\s*$", re.I)
+_SERVING_SIZE = re.compile(
+    r"serving\s+size\s*[:.]?\s*(?P<v>.+?)\s*"
+    r"(?=$|\b(?:amount|servings?|each)\s+(?:per|\w+\s+contains)\b|\b\d+\s+servings?\s+per\b|:)",
+    re.I,
+)
+_AMOUNT_PER = re.compile(
+    r"^\s*(?:amount\s+per\s+\w+|each\s+\w+\s+contains|per\s+serving)\s*:?\s*", re.I
+)
 _SERVINGS = re.compile(
     r"servings?\s+per\s+(?:container|package|bottle|pack)\s*[:.]?\s*(?P<v>[^\s].*?)\s*$"
     r"|(?P<w>(?:about\s+|approx\.?\s+)?\d[\d.,]*)\s+servings?\s+per\s+(?:container|package)",
@@ -110,15 +118,17 @@ def _feed(state: _State, line: Line) -> None:
             _finish_blend(state)
         return
     if state.other is not None:
-        if _SECTION_END.match(text) or _HEADINGS[0][0].search(text):
+        if _SECTION_END.match(text) or _HEADINGS[0][0].search(text) or _ended(state.other):
             _close_other(state)
         else:
-            state.other.append(text)
-            return
+            text = _extend_other(state, text)
+            if not text:
+                return
     text = _read_heading(state, text)
     if not text:
         return
-    if _read_serving(state, text) or _COLUMN_HEADING.match(text) and not parse_row(text):
+    text = _read_serving(state, text)
+    if not text or (_COLUMN_HEADING.match(text) and not parse_row(text)):
         return
     if _FOOTNOTE.search(text):
         _flush_pending(state)
@@ -129,7 +139,11 @@ def _feed(state: _State, line: Line) -> None:
     if other:
         _flush_pending(state)
         _finish_blend(state)
-        state.other = [other.group("rest") or other.group("rest2") or ""]
+        state.other = []
+        rest = _extend_other(state, other.group("rest") or other.group("rest2") or "")
+        if rest:
+            _close_other(state)
+            _feed(state, Line(rest, line.indent, line.bbox, line.confidence))
         return
     _read_row_line(state, line, text)
 
@@ -145,17 +159,46 @@ def _read_heading(state: _State, text: str) -> str:
     return text
 
 
-def _read_serving(state: _State, text: str) -> bool:
+def _read_serving(state: _State, text: str) -> str:
+    """Takes serving size and servings per container from the line; returns what is left
+    (a linear panel goes on with "Amount Per Softgel: Magnesium ... 100 mg, ...")."""
     panel = state.result.panel
+    size = _SERVING_SIZE.search(text)
     servings = _SERVINGS.search(text)
-    size = _SERVING_SIZE.search(text[: servings.start()] if servings else text)
-    if servings:
-        panel.servings_per_container = (servings.group("v") or servings.group("w")).strip(" .")
+    end = 0
     if size and size.group("v").strip():
         panel.serving_size = size.group("v").strip(" .:")
         count = _SERVING_COUNT.match(panel.serving_size)
         panel.serving_count = float(count.group(1)) if count else None
-    return bool(servings or size)
+        end = size.end()
+    if servings and servings.start() >= end:
+        value = servings.group("v") or servings.group("w")
+        panel.servings_per_container = value.strip(" .")
+        end = servings.end()
+    if not end:
+        return text
+    rest = text[end:].strip(" :.")
+    per = _AMOUNT_PER.match(rest)
+    return rest[per.end() :] if per else rest
+
+
+_SENTENCE_END = re.compile(r"(?<=\w{4})\.(?:\s+(?=[A-Z])|\s*$)")
+
+
+def _ended(paragraph: list[str]) -> bool:
+    return bool(paragraph) and paragraph[-1].rstrip().endswith(".")
+
+
+def _extend_other(state: _State, text: str) -> str:
+    """Adds text to the open "Other ingredients" paragraph up to its closing full stop;
+    returns what follows it on the line ("... silica. Made in a GMP facility.")."""
+    assert state.other is not None
+    end = _SENTENCE_END.search(text)
+    if end is None:
+        state.other.append(text)
+        return ""
+    state.other.append(text[: end.start() + 1])
+    return text[end.end() :].strip()
 
 
 def _close_other(state: _State) -> None:
@@ -173,7 +216,30 @@ def _is_blend_name(name: str) -> bool:
     return bool(_BLEND_WORDS.search(name)) and lexicon().nutrient_id(name) is None
 
 
+_INLINE_MEMBERS = re.compile(r"^(?P<head>[^:]+?)\s*:\s*(?P<members>.+)$")
+
+
+def _read_inline_blend(state: _State, line: Line, text: str) -> bool:
+    """ "Magnesium Complex 500 mg: magnesium oxide, magnesium citrate" (members after a colon,
+    the total weight before it)."""
+    m = _INLINE_MEMBERS.match(text)
+    if not m:
+        return False
+    head = parse_row(m.group("head"))
+    if len(head) != 1 or not _is_blend_name(head[0].name):
+        return False
+    _flush_pending(state)
+    _finish_blend(state)
+    ing = head[0]
+    ing.bbox, ing.confidence = line.bbox, min(ing.confidence, line.confidence)
+    state.result.ingredients.append(ing)
+    _open_blend(state, line, ing, inline=split_top_level(m.group("members"), ",;"))
+    return True
+
+
 def _read_row_line(state: _State, line: Line, text: str) -> None:
+    if _read_inline_blend(state, line, text):
+        return
     candidates = _candidates(state, text)
     for combined, used_pending in candidates:
         rows = _rows_in(combined)
@@ -212,15 +278,14 @@ def _candidates(state: _State, text: str) -> list[tuple[str, bool]]:
 def _rows_in(text: str) -> list[Ingredient]:
     """Rows on one line: usually one; a linear panel or a side-by-side layout puts several
     on a line, separated by commas, semicolons or just by the next name."""
-    rows = parse_row(text)
-    if rows and rows[0].name:
-        split = _side_by_side(text)
-        return split or rows
     parts = split_top_level(text, ",;•")
     if len(parts) > 1:
         found = [parse_row(p) for p in parts]
         if all(r and r[0].name for r in found):
             return [ing for r in found for ing in r]
+    rows = parse_row(text)
+    if rows and rows[0].name:
+        return _side_by_side(text) or rows
     return []
 
 
@@ -230,7 +295,7 @@ def _side_by_side(text: str) -> list[Ingredient]:
     if not ends:
         return []
     bounds = [0, *ends, len(text)]
-    found = [parse_row(text[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    found = [parse_row(text[a:b]) for a, b in itertools.pairwise(bounds)]
     if all(r and r[0].name for r in found):
         return [ing for r in found for ing in r]
     return []
@@ -259,20 +324,26 @@ def _belongs_to_blend(state: _State, line: Line, ing: Ingredient) -> bool:
     if state.has_layout and line.indent is not None and state.blend_indent is not None:
         return line.indent > state.blend_indent
     # Without layout: a member has no %DV of its own and does not head another blend.
-    return ing.dv_percent is None and not _is_blend_name(ing.name) and (
-        ing.text[:1].islower() or bool(_BULLET.match(ing.text))
+    return (
+        ing.dv_percent is None
+        and not _is_blend_name(ing.name)
+        and (ing.text[:1].islower() or bool(_BULLET.match(ing.text)))
     )
 
 
-def _open_blend(state: _State, line: Line, ing: Ingredient) -> None:
+def _open_blend(
+    state: _State, line: Line, ing: Ingredient, inline: list[str] | None = None
+) -> None:
     ing.is_blend = True
     state.blend = ing
     state.blend_indent = line.indent
-    name, _, inline = ing.name.partition(":")
-    members: list[str] = []
-    if inline.strip():  # "Sleep Blend: valerian root, hops 300 mg"
+    name, _, after_colon = ing.name.partition(":")
+    members: list[str] = list(inline or [])
+    if members:
+        pass
+    elif after_colon.strip():  # "Sleep Blend: valerian root, hops 300 mg"
         ing.name = name.strip()
-        members = split_top_level(inline, ",;")
+        members = split_top_level(after_colon, ",;")
     else:
         parts = split_name(ing.text)
         for group in parts.other_groups:  # "Magnesium Complex (oxide, citrate) 500 mg"

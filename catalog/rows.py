@@ -26,9 +26,12 @@ _COMPOUND_AMOUNT = re.compile(
 )
 _PART_SPLIT = re.compile(r"\s+and\s+|\s*&\s*|\s*/\s*|\s+\+\s+|\s+plus\s+", re.IGNORECASE)
 _LEADING_JOINER = re.compile(r"^(?:and|or|with)\s+", re.IGNORECASE)
-_NAME_TRIM = " \t.·:;,-_|*†‡"
-_INCLUDES = re.compile(r"^\s*incl(?:udes|\.)?\s+(?P<qty>.+?)\s+(?P<name>added\s+sugars?)\b(?P<rest>.*)$",
-                       re.IGNORECASE)  # fmt: skip
+_NAME_TRIM = " \t:;,-_|*†‡®™℠"
+_DOT_LEADER = re.compile(r"(?:\s*[.·…]){2,}\s*$|\s+[.·]\s*$")
+_TRAILING_MARK = re.compile(r"(?:\s*(?:®|™|℠|\((?:r|tm)\)))+\s*$", re.IGNORECASE)
+_INCLUDES = re.compile(
+    r"^\s*incl(?:udes|\.)?\s+(?P<qty>.+?)\s+(?P<name>added\s+sugars?)\b(?P<rest>.*)$", re.I
+)
 _ENERGY = ("energy", "calories", "calorie")
 
 
@@ -58,9 +61,9 @@ def _groups(text: str) -> tuple[str, list[tuple[int, int, str]]]:
 
 
 def split_name(text: str) -> NameParts:
-    """"Magnesium (as magnesium glycinate)" -> name "Magnesium", forms ["magnesium glycinate"].
+    """ "Magnesium (as magnesium glycinate)" -> name "Magnesium", forms ["magnesium glycinate"].
     Other parentheticals (a Latin name, a plant part) stay in the name."""
-    text, groups = _groups(text.strip(_NAME_TRIM))
+    text, groups = _groups(_DOT_LEADER.sub("", text).strip(_NAME_TRIM))
     form_groups: list[str] = []
     others: list[str] = []
     kept: list[str] = []
@@ -74,16 +77,18 @@ def split_name(text: str) -> NameParts:
         else:
             others.append(content.strip())
     kept.append(text[pos:])
-    name = " ".join("".join(kept).split()).strip(_NAME_TRIM)
+    name = " ".join("".join(kept).split())
+    name = _DOT_LEADER.sub("", _TRAILING_MARK.sub("", name)).strip(_NAME_TRIM)
     if not form_groups:
         bare = _BARE_FORM_INTRO.match(name)
-        if bare and lexicon().nutrient_id(bare.group("name")):
+        lex = lexicon()
+        if bare and lex.is_mineral(lex.nutrient_id(bare.group("name"))):
             name, form_groups = bare.group("name").strip(_NAME_TRIM), [bare.group("forms")]
     return NameParts(name=name, form_groups=form_groups, other_groups=others)
 
 
 def split_forms(group: str) -> tuple[float | None, list[str]]:
-    """"1,000 mg magnesium glycinate" -> (1000.0, ["magnesium glycinate"]);
+    """ "1,000 mg magnesium glycinate" -> (1000.0, ["magnesium glycinate"]);
     "Dimagnesium Malate and TRAACS® Magnesium Bisglycinate Chelate" -> two parts."""
     compound_mg: float | None = None
     m = _COMPOUND_AMOUNT.match(group)
@@ -179,11 +184,25 @@ def describe_forms(lex: Lexicon, ing: Ingredient, parts: NameParts) -> None:
                 form_texts = split_forms(group)[1]
                 ing.name = " ".join(ing.name.replace(f"({group})", "").split())
                 break
+    if salt:
+        # The name is the form ("Magnesium Citrate/Malate"): each salt it names counts.
+        form_texts = [ing.name, *form_texts]
     ing.forms_text = form_texts
     if mineral is None:
+        if ing.nutrient is None:
+            # A named blend ("Acid Reflux (as calcium carbonate, magnesium hydroxide)"):
+            # each compound is a form of the mineral it names; no amount is elemental.
+            ing.forms = _compound_forms(lex, form_texts)
         return
-    forms: list[str] = [salt[1]] if salt else []
+    forms: list[str] = []
     flags: list[str] = []
+    if salt:
+        for part in split_forms(ing.name)[1]:
+            match = lex.match_form(mineral, part)
+            if match.form_id and match.form_id not in forms:
+                forms.append(match.form_id)
+        forms = forms or [salt[1]]
+        form_texts = form_texts[1:]
     for t in form_texts:
         match = lex.match_form(mineral, t)
         if match.form_id and match.form_id not in forms:
@@ -193,3 +212,13 @@ def describe_forms(lex: Lexicon, ing: Ingredient, parts: NameParts) -> None:
     ing.flags = flags
     ing.nutrient = ing.nutrient or mineral
     elemental.assess(lex, ing, mineral, salt_named=salt is not None, compound_mg=compound_mg)
+
+
+def _compound_forms(lex: Lexicon, texts: list[str]) -> list[str]:
+    forms: list[str] = []
+    for t in texts:
+        mineral = lex.mineral_in(t)
+        match = lex.match_form(mineral, t) if mineral else None
+        if match and match.form_id and match.form_id not in forms:
+            forms.append(match.form_id)
+    return forms

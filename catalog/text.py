@@ -19,10 +19,14 @@ _QUOTES = str.maketrans(
 )
 
 
+_PROTECT = str.maketrans({"™": "\ue000", "℠": "\ue001"})
+_RESTORE = str.maketrans({"\ue000": "™", "\ue001": "℠"})
+
+
 def clean(text: str) -> str:
-    """Readable text: unicode folded (NFKC, so "ｍｇ" is "mg"), quotes and dashes made plain,
-    white space collapsed. Keeps case and punctuation."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    """Readable text: unicode folded (NFKC, so "ｍｇ" is "mg"; ™ is kept as a sign rather
+    than becoming the letters "TM"), white space collapsed. Keeps case and punctuation."""
+    text = unicodedata.normalize("NFKC", text.translate(_PROTECT)).translate(_RESTORE)
     return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
 
 
@@ -34,7 +38,7 @@ def strip_trademarks(text: str) -> str:
 def normalize(text: str) -> str:
     """The comparison key: lower case, no trademarks, punctuation other than ' - + % / &
     dropped (so "Mag." is "mag" and "St. John's" is "st john's"), single spaces."""
-    text = strip_trademarks(clean(text)).lower()
+    text = strip_trademarks(clean(text)).translate(_QUOTES).lower()
     text = _PUNCT.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 

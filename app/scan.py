@@ -1,0 +1,37 @@
+"""Photos -> scan result: the one place that joins the OCR room and the catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from catalog.label import read_lines
+from catalog.merge import merge
+from catalog.models import Quality, ScanResult
+from ocr.engines import EngineName
+from ocr.pipeline import PageReading, read_photo
+
+
+def result_of_page(page: PageReading, image_index: int = 0) -> ScanResult:
+    result = read_lines(page.lines)
+    result.upc = page.upc
+    for ing in result.ingredients:
+        ing.image = image_index
+    quality = page.quality
+    reasons = list(quality.reasons)
+    if not result.ingredients and "no_panel_found" not in reasons:
+        reasons.append("no_panel_found")
+    result.quality = Quality(ok=not reasons, retake=bool(reasons), reasons=reasons)
+    if result.ingredients:
+        result.panel.confidence = round(
+            sum(i.confidence for i in result.ingredients) / len(result.ingredients), 3
+        )
+    else:
+        result.panel.confidence = 0.0
+    return result
+
+
+def scan_photos(photos: Sequence[bytes], engine: EngineName = "rapidocr") -> ScanResult:
+    """Reads every photo of one product and merges them into one result. Raises
+    ocr.errors.ImageError for bytes that are not a usable image."""
+    pages = [result_of_page(read_photo(data, engine), i) for i, data in enumerate(photos)]
+    return merge(pages)

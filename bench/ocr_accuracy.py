@@ -1,0 +1,219 @@
+"""OCR accuracy and speed, per engine, in one run.
+
+For every photo with a truth file it runs (a) our pipeline (panel crop, scaling, orientation,
+row rebuilding, the label grammar) and (b) a naive baseline (the engine on the whole photo, rows
+taken as text lines bucketed by height, then a line regex), and scores rows: a row counts when
+name, amount and unit all match a truth row. Each engine runs in its own process so that its
+peak memory is its own.
+
+Sets: `real` = bench/truth/real/*.json, photos read from ../shared/data; `synthetic` = photos
+made by bench/synth with a fixed seed (generated into bench/out/ on first use).
+
+    python bench/ocr_accuracy.py                        # both engines, both sets
+    python bench/ocr_accuracy.py --engines rapidocr --synthetic 50 --limit 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.rowmatch import ZERO, Counts, Row, count  # noqa: E402
+from bench.shared_data import REPO, shared_data  # noqa: E402
+
+TRUTH_REAL = REPO / "bench" / "truth" / "real"
+OUT = REPO / "bench" / "out"
+
+_NAIVE_ROW = re.compile(
+    r"(?P<name>[A-Za-z][A-Za-z ,.'()/-]*?)\s+(?P<op><)?\s*(?P<num>\d+(?:[.,]\d+)?)\s*"
+    r"(?P<unit>mg|mcg|µg|g|kcal|kj|iu|cal)\b",
+    re.I,
+)
+_NAIVE_UNITS = {"µg": "mcg", "cal": "kcal", "kj": "kJ", "iu": "IU"}
+
+
+@dataclass
+class Item:
+    set_name: str
+    image: Path
+    truth: list[Row]
+    legible: str = "full"
+
+
+@dataclass
+class EngineReport:
+    engine: str
+    counts: dict[str, Counts] = field(default_factory=dict)
+    baseline: dict[str, Counts] = field(default_factory=dict)
+    seconds: list[float] = field(default_factory=list)
+    megapixels: list[float] = field(default_factory=list)
+    peak_rss_mb: float = 0.0
+    failures: list[str] = field(default_factory=list)
+
+
+def _truth_rows(data: dict[str, object]) -> list[Row]:
+    rows = data.get("rows", [])
+    assert isinstance(rows, list)
+    return [
+        Row(str(r["name"]), r.get("amount"), r.get("unit"))
+        for r in rows
+        if isinstance(r, dict)
+    ]
+
+
+def real_items() -> list[Item]:
+    base = shared_data()
+    items = []
+    for path in sorted(TRUTH_REAL.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        items.append(Item("real", base / data["image"], _truth_rows(data), data["legible"]))
+    return items
+
+
+def synthetic_items(count_: int, seed: int) -> list[Item]:
+    folder = OUT / f"synth-seed{seed}-n{count_}"
+    if not (folder / "manifest.json").exists():
+        subprocess.run(
+            [sys.executable, "-m", "bench.synth.generate", "--out", str(folder),
+             "--count", str(count_), "--seed", str(seed)],
+            check=True, cwd=REPO,
+        )  # fmt: skip
+    items = []
+    for path in sorted((folder / "truth").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        items.append(
+            Item("synthetic", folder / data["image"], _truth_rows(data), data.get("legible", ""))
+        )
+    return items
+
+
+def _naive_rows(engine_name: str, image_bytes: bytes) -> list[Row]:
+    """The baseline: whole photo, text lines bucketed by height, a regex per line."""
+    import cv2
+    import numpy as np
+
+    from ocr.engines import get_engine
+
+    rgb = cv2.cvtColor(cv2.imdecode(np.frombuffer(image_bytes, np.uint8), 1), cv2.COLOR_BGR2RGB)
+    if engine_name == "tesseract":
+        import pytesseract
+
+        text = pytesseract.image_to_string(rgb, timeout=60)
+        lines = text.splitlines()
+    else:
+        boxes = sorted(get_engine("rapidocr").recognize(rgb), key=lambda b: b.center_y)
+        buckets: list[list[object]] = []
+        for b in boxes:
+            if buckets and abs(b.center_y - buckets[-1][0].center_y) < b.height / 2:  # type: ignore[attr-defined]
+                buckets[-1].append(b)
+            else:
+                buckets.append([b])
+        lines = [
+            " ".join(b.text for b in sorted(bk, key=lambda b: b.left))  # type: ignore[attr-defined]
+            for bk in buckets
+        ]
+    rows = []
+    for line in lines:
+        for m in _NAIVE_ROW.finditer(line):
+            unit = m.group("unit").lower()
+            rows.append(
+                Row(
+                    m.group("name").strip(),
+                    float(m.group("num").replace(",", ".")),
+                    _NAIVE_UNITS.get(unit, unit),
+                )
+            )
+    return rows
+
+
+def _predicted_rows(engine_name: str, image_bytes: bytes) -> list[Row]:
+    from app.scan import scan_photos
+
+    result = scan_photos([image_bytes], engine=engine_name)  # type: ignore[arg-type]
+    return [Row(i.name, i.amount, i.unit) for i in result.ingredients]
+
+
+def evaluate(engine_name: str, items: list[Item], baseline: bool) -> EngineReport:
+    """Runs in a child process: one engine, every item."""
+    from ocr.engines import get_engine
+
+    report = EngineReport(engine_name)
+    get_engine(engine_name)  # load models before timing
+    if items:
+        _predicted_rows(engine_name, items[0].image.read_bytes())  # warm-up, not timed
+    for item in items:
+        data = item.image.read_bytes()
+        start = time.perf_counter()
+        try:
+            predicted = _predicted_rows(engine_name, data)
+        except Exception as exc:  # a failure is a miss, reported, not a crash of the bench
+            report.failures.append(f"{item.image.name}: {exc}")
+            predicted = []
+        report.seconds.append(time.perf_counter() - start)
+        report.counts[item.set_name] = report.counts.get(item.set_name, ZERO) + count(
+            predicted, item.truth
+        )
+        if baseline:
+            naive = _naive_rows(engine_name, data)
+            report.baseline[item.set_name] = report.baseline.get(item.set_name, ZERO) + count(
+                naive, item.truth
+            )
+    report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return report
+
+
+def _p90(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))] if ordered else 0.0
+
+
+def _fmt(c: Counts) -> str:
+    return f"P {c.precision:.3f} R {c.recall:.3f} F1 {c.f1:.3f} ({c.matched}/{c.expected})"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--engines", default="rapidocr,tesseract")
+    ap.add_argument("--synthetic", type=int, default=200, help="synthetic photos (0: none)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--no-real", action="store_true")
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--limit", type=int, default=0, help="at most this many photos per set")
+    args = ap.parse_args()
+    items: list[Item] = []
+    if not args.no_real:
+        items += real_items()[: args.limit or None]
+    if args.synthetic:
+        items += synthetic_items(args.synthetic, args.seed)[: args.limit or None]
+    print(f"photos: {sum(i.set_name == 'real' for i in items)} real, "
+          f"{sum(i.set_name == 'synthetic' for i in items)} synthetic")  # fmt: skip
+    ctx = multiprocessing.get_context("spawn")
+    for engine in args.engines.split(","):
+        with ctx.Pool(1) as pool:
+            report = pool.apply(evaluate, (engine, items, not args.no_baseline))
+        print(f"\n== {engine}")
+        for set_name, c in report.counts.items():
+            print(f"  {set_name:9s} pipeline {_fmt(c)}")
+            if set_name in report.baseline:
+                print(f"  {set_name:9s} baseline {_fmt(report.baseline[set_name])}")
+        print(
+            f"  seconds per photo: median {statistics.median(report.seconds):.2f}, "
+            f"p90 {_p90(report.seconds):.2f}; peak RSS {report.peak_rss_mb:.0f} MB"
+        )
+        for failure in report.failures[:10]:
+            print(f"  failed: {failure}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""Text boxes -> panel lines in reading order, with indentation and boxes.
+
+Engines return words (Tesseract) or line segments (RapidOCR) in no useful order, and on a
+photo the rows are tilted and, around a bottle, curved. Lines are built by chaining: boxes are
+taken left to right and each joins the line whose last box it overlaps vertically (after
+undoing the page's tilt), so a row that drifts up or down across the panel stays one row. The
+name, amount and %DV columns end up on one line, as the parser expects.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, field
+
+from catalog.parse import Line
+from ocr.types import TextBox
+
+# Two boxes are on one line when they overlap vertically by at least this share of the
+# smaller height (0.5 keeps neighbouring rows apart even with tight leading).
+_MIN_OVERLAP = 0.45
+# A box whose top edge is steeper than this is vertical text (a rotated page or a barcode
+# digit column) and is not used to estimate the tilt.
+_MAX_TILT_DEG = 30.0
+
+
+@dataclass(slots=True)
+class _Placed:
+    box: TextBox
+    x0: float  # deskewed coordinates
+    x1: float
+    y0: float
+    y1: float
+
+
+@dataclass(slots=True)
+class _Row:
+    items: list[_Placed] = field(default_factory=list)
+
+    @property
+    def last(self) -> _Placed:
+        return self.items[-1]
+
+
+def tilt_degrees(boxes: list[TextBox]) -> float:
+    """The median angle of the boxes' top edges: the page's tilt."""
+    angles = []
+    for b in boxes:
+        (x0, y0), (x1, y1) = b.quad[0], b.quad[1]
+        if x1 - x0 > 2 * b.height > 0:  # long boxes give a reliable angle
+            angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
+            if abs(angle) < _MAX_TILT_DEG:
+                angles.append(angle)
+    return statistics.median(angles) if angles else 0.0
+
+
+def _deskew(boxes: list[TextBox], degrees: float) -> list[_Placed]:
+    rad = math.radians(-degrees)
+    cos, sin = math.cos(rad), math.sin(rad)
+    placed = []
+    for b in boxes:
+        xs = [x * cos - y * sin for x, y in b.quad]
+        ys = [x * sin + y * cos for x, y in b.quad]
+        placed.append(_Placed(b, min(xs), max(xs), min(ys), max(ys)))
+    return placed
+
+
+def _overlap(a: _Placed, b: _Placed) -> float:
+    inter = min(a.y1, b.y1) - max(a.y0, b.y0)
+    smaller = min(a.y1 - a.y0, b.y1 - b.y0)
+    return inter / smaller if smaller > 0 else 0.0
+
+
+def group_rows(boxes: list[TextBox]) -> list[list[TextBox]]:
+    """Boxes grouped into rows, rows top to bottom, boxes left to right."""
+    if not boxes:
+        return []
+    placed = sorted(_deskew(boxes, tilt_degrees(boxes)), key=lambda p: p.x0)
+    rows: list[_Row] = []
+    for p in placed:
+        best: _Row | None = None
+        best_overlap = _MIN_OVERLAP
+        for row in rows:
+            if row.last.x1 > p.x0 + 0.5 * (p.y1 - p.y0):
+                continue  # the row already reaches past this box: it belongs elsewhere
+            ov = _overlap(row.last, p)
+            if ov >= best_overlap:
+                best, best_overlap = row, ov
+        if best is None:
+            rows.append(_Row([p]))
+        else:
+            best.items.append(p)
+    rows.sort(key=lambda r: statistics.median((i.y0 + i.y1) / 2 for i in r.items))
+    return [[i.box for i in r.items] for r in rows]
+
+
+def _bbox(boxes: list[TextBox], scale: float, offset: tuple[float, float]) -> tuple[int, ...]:
+    left = min(b.left for b in boxes) / scale + offset[0]
+    top = min(b.top for b in boxes) / scale + offset[1]
+    right = max(b.right for b in boxes) / scale + offset[0]
+    bottom = max(b.bottom for b in boxes) / scale + offset[1]
+    return (round(left), round(top), round(right - left), round(bottom - top))
+
+
+def to_lines(
+    boxes: list[TextBox], *, scale: float = 1.0, offset: tuple[float, float] = (0.0, 0.0)
+) -> list[Line]:
+    """Rows as parser lines. `scale` and `offset` map the engine's pixels back to the image
+    as sent (the engine saw a crop, resized), so every bbox is in the caller's pixels.
+    Indentation is counted in text heights from the panel's left edge."""
+    rows = group_rows(boxes)
+    if not rows:
+        return []
+    heights = [b.height for r in rows for b in r if b.height > 0]
+    em = statistics.median(heights) if heights else 1.0
+    margin = min(r[0].left for r in rows)
+    lines = []
+    for row in rows:
+        text = " ".join(b.text for b in row)
+        x, y, w, h = _bbox(row, scale, offset)
+        lines.append(
+            Line(
+                text=text,
+                indent=round((row[0].left - margin) / em),
+                bbox=(x, y, w, h),
+                confidence=min(b.confidence for b in row),
+            )
+        )
+    return lines

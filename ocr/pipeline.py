@@ -1,0 +1,213 @@
+"""The OCR room's one entry point: photo bytes -> panel lines, quality and barcodes.
+
+Steps, cheapest first, so that the expensive reading runs only on the panel:
+1. decode (type sniffed from the bytes, EXIF orientation honoured, pixel caps);
+2. on a large photo, find text regions on a small copy and keep the densest block (the panel),
+   then crop it from the full-resolution image and scale it so its text is the height the
+   recogniser reads best; a small photo is read whole;
+3. read; if the reading looks like a page turned 90 or 180 degrees, turn it and read again;
+4. rebuild rows from the boxes (`layout`), with every box mapped back to the photo's pixels;
+5. judge the photo (`quality`) and look for a barcode.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from catalog.parse import Line
+from ocr.barcode import read_barcodes, upc_of
+from ocr.engines import Engine, EngineName, get_engine
+from ocr.image import decode, downscale, rotate
+from ocr.layout import to_lines
+from ocr.quality import assess
+from ocr.types import Image, QualityReport, TextBox
+
+# Photos whose long side is at most this are read whole; larger ones are cropped first.
+READ_WHOLE_MAX_SIDE = 2000
+# The small copy used to find the panel.
+LOCATE_MAX_SIDE = 1280
+# Text height (px) the recogniser reads best; PP-OCR's recogniser works on 48 px line crops.
+TARGET_TEXT_HEIGHT = 32.0
+MAX_UPSCALE = 3.0
+MAX_READ_SIDE = 2400
+# Words that occur on every facts panel; a reading with almost none of them is upside down,
+# sideways or not a panel.
+_PANEL_WORDS = re.compile(
+    r"\b(?:facts|serving|servings|amount|daily|value|calories|fat|sodium|protein|vitamin|"
+    r"magnesium|calcium|iron|zinc|ingredients|mg|mcg|g|iu|per|total|energy|carbohydrate)\b|%",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class PageReading:
+    """What one photo gave: lines for the parser, plus what the app shows or stores."""
+
+    lines: list[Line]
+    quality: QualityReport
+    upc: str | None = None
+    width: int = 0
+    height: int = 0
+    quarter_turns: int = 0  # how the page was turned before reading (counter-clockwise)
+    engine: str = ""
+    boxes: list[TextBox] = field(default_factory=list)
+
+
+def _panel_words(boxes: list[TextBox]) -> int:
+    return sum(len(_PANEL_WORDS.findall(b.text)) for b in boxes)
+
+
+def _median_height(boxes: list[TextBox]) -> float:
+    heights = [b.height for b in boxes if b.height > 0]
+    return statistics.median(heights) if heights else 0.0
+
+
+def densest_block(boxes: list[TextBox], shape: tuple[int, int]) -> tuple[int, int, int, int] | None:
+    """The bounding box (x, y, w, h) of the largest cluster of text: boxes are drawn on a mask,
+    grown by about one text height so that a panel's rows join, and the component holding the
+    most text area wins."""
+    if not boxes:
+        return None
+    h, w = shape
+    grow = max(2, round(_median_height(boxes) * 1.2))
+    mask = np.zeros((h, w), np.uint8)
+    for b in boxes:
+        x0, y0 = max(0, int(b.left) - grow), max(0, int(b.top) - grow)
+        x1, y1 = min(w, int(b.right) + grow), min(h, int(b.bottom) + grow)
+        mask[y0:y1, x0:x1] = 1
+    count, labels = cv2.connectedComponents(mask)
+    if count <= 1:
+        return None
+    area = np.zeros(count)
+    for b in boxes:
+        cy, cx = int(min(h - 1, max(0, b.center_y))), int(min(w - 1, max(0, (b.left + b.right) / 2)))
+        area[labels[cy, cx]] += (b.right - b.left) * b.height
+    best = int(np.argmax(area[1:]) + 1)
+    ys, xs = np.nonzero(labels == best)
+    return int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1)
+
+
+@dataclass(slots=True)
+class _Reading:
+    page: Image  # the photo turned upright
+    turns: int
+    boxes: list[TextBox]
+    scale: float = 1.0  # engine pixels per page pixel
+    offset: tuple[float, float] = (0.0, 0.0)  # where the read crop sits in the page
+    block: tuple[int, int, int, int] | None = None  # the panel, in page pixels
+    text_height: float = 0.0  # in page pixels
+
+
+def _crop_for_reading(page: Image, engine: Engine) -> tuple[Image, _Reading]:
+    """For a large photo: locate the panel on a small copy, crop it at full resolution and
+    scale the crop so its text has the recogniser's preferred height."""
+    small, s = downscale(page, LOCATE_MAX_SIDE)
+    found = engine.detect(small)
+    block = densest_block(found, small.shape[:2])
+    if block is None:
+        read, scale = downscale(page, MAX_READ_SIDE)
+        return read, _Reading(page, 0, [], scale=scale)
+    x, y, w, h = (round(v / s) for v in block)
+    text_h = _median_height(found) / s
+    pad = round(max(text_h, 4.0) * 1.5)
+    x0, y0 = max(0, x - pad), max(0, y - pad)
+    x1, y1 = min(page.shape[1], x + w + pad), min(page.shape[0], y + h + pad)
+    crop = page[y0:y1, x0:x1]
+    scale = min(MAX_UPSCALE, TARGET_TEXT_HEIGHT / text_h) if text_h else 1.0
+    scale = min(scale, MAX_READ_SIDE / max(crop.shape[:2]))
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    read = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=interp) if scale != 1 else crop
+    reading = _Reading(page, 0, [], scale, (float(x0), float(y0)), (x, y, w, h), text_h)
+    return read, reading
+
+
+def _read_turned(rgb: Image, turns: int, engine: Engine) -> _Reading:
+    page = rotate(rgb, turns) if turns else rgb
+    if max(page.shape[:2]) > READ_WHOLE_MAX_SIDE:
+        read, reading = _crop_for_reading(page, engine)
+    else:
+        read, reading = page, _Reading(page, 0, [])
+    reading.turns = turns
+    reading.boxes = engine.recognize(read)
+    if reading.block is None and reading.boxes:
+        block = densest_block(reading.boxes, read.shape[:2])
+        if block is not None:
+            bx, by, bw, bh = (v / reading.scale for v in block)
+            ox, oy = reading.offset
+            reading.block = (round(bx + ox), round(by + oy), round(bw), round(bh))
+        reading.text_height = _median_height(reading.boxes) / reading.scale
+    return reading
+
+
+def _mostly_vertical(boxes: list[TextBox]) -> bool:
+    tall = sum(1 for b in boxes if b.height > 1.5 * (b.right - b.left))
+    return len(boxes) >= 3 and tall >= 0.6 * len(boxes)
+
+
+def _read_upright(rgb: Image, engine: Engine) -> _Reading:
+    """Reads the photo as it stands; when the text comes out sideways (tall boxes) or reads
+    as nothing panel-like (upside down), turns it and keeps the reading with more panel
+    words. At most three readings, and only one for an upright panel."""
+    best = _read_turned(rgb, 0, engine)
+    if _panel_words(best.boxes) >= 3 and not _mostly_vertical(best.boxes):
+        return best
+    tries = (1, 3) if _mostly_vertical(best.boxes) else (2,)
+    for turns in tries:
+        other = _read_turned(rgb, turns, engine)
+        if _panel_words(other.boxes) > _panel_words(best.boxes):
+            best = other
+        if _panel_words(best.boxes) >= 3 and not _mostly_vertical(best.boxes):
+            break
+    return best
+
+
+def unrotate_bbox(
+    bbox: tuple[int, int, int, int], turns: int, width: int, height: int
+) -> tuple[int, int, int, int]:
+    """Maps a box on the page turned `turns` quarter turns counter-clockwise (numpy.rot90)
+    back to the photo as sent, which is `width` x `height`."""
+    x, y, w, h = bbox
+    corners = [(x, y), (x + w, y + h)]
+    k = turns % 4
+    if k == 1:
+        pts = [(width - py, px) for px, py in corners]
+    elif k == 2:
+        pts = [(width - px, height - py) for px, py in corners]
+    elif k == 3:
+        pts = [(py, height - px) for px, py in corners]
+    else:
+        pts = corners
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return (min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+
+
+def read_photo(data: bytes, engine_name: EngineName = "rapidocr") -> PageReading:
+    """Reads one photo. Raises ocr.errors.ImageError for bad bytes and EngineError when the
+    engine fails; everything else about a poor photo is reported in `quality`."""
+    decoded = decode(data)
+    engine = get_engine(engine_name)
+    reading = _read_upright(decoded.rgb, engine)
+    height, width = decoded.rgb.shape[:2]
+    lines = to_lines(reading.boxes, scale=reading.scale, offset=reading.offset)
+    if reading.turns:
+        for line in lines:
+            if line.bbox is not None:
+                line.bbox = unrotate_bbox(line.bbox, reading.turns, width, height)
+    found_panel = _panel_words(reading.boxes) >= 3
+    heights = [reading.text_height] if reading.text_height else []
+    quality = assess(reading.page, reading.block if found_panel else None, heights)
+    return PageReading(
+        lines=lines,
+        quality=quality,
+        upc=upc_of(read_barcodes(reading.page)),
+        width=width,
+        height=height,
+        quarter_turns=reading.turns,
+        engine=engine.name,
+        boxes=reading.boxes,
+    )
