@@ -29,9 +29,10 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
+    from ocr.errors import ImageError
+
     from app.scan import scan_photos
     from ocr.engines import EngineError
-    from ocr.errors import ImageError
 
     photos = []
     for name in args.images:

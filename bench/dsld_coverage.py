@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.shared_data import dsld_row_text, dsld_rows  # noqa: E402
-from catalog.lexicon import lexicon  # noqa: E402
-from catalog.rows import parse_row  # noqa: E402
+from bench.shared_data import dsld_row_text, dsld_rows
+from catalog.lexicon import lexicon
+from catalog.rows import parse_row
 
 _UNITS = {"mg": "mg", "mcg": "mcg", "IU": "IU", "Gram(s)": "g", "g": "g", "mcg DFE": "mcg",
           "Calorie(s)": "kcal", "{Calories}": "kcal", "ng": "mcg"}  # fmt: skip

@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.rowmatch import ZERO, Counts, Row, count  # noqa: E402
-from bench.shared_data import REPO, shared_data  # noqa: E402
+from bench.rowmatch import ZERO, Counts, Row, count
+from bench.shared_data import REPO, shared_data
 
 TRUTH_REAL = REPO / "bench" / "truth" / "real"
 OUT = REPO / "bench" / "out"
@@ -66,9 +66,7 @@ def _truth_rows(data: dict[str, object]) -> list[Row]:
     rows = data.get("rows", [])
     assert isinstance(rows, list)
     return [
-        Row(str(r["name"]), r.get("amount"), r.get("unit"))
-        for r in rows
-        if isinstance(r, dict)
+        Row(str(r["name"]), r.get("amount"), r.get("unit")) for r in rows if isinstance(r, dict)
     ]
 
 
@@ -100,12 +98,11 @@ def synthetic_items(count_: int, seed: int) -> list[Item]:
 
 def _naive_rows(engine_name: str, image_bytes: bytes) -> list[Row]:
     """The baseline: whole photo, text lines bucketed by height, a regex per line."""
-    import cv2
-    import numpy as np
+    from ocr.image import decode
 
     from ocr.engines import get_engine
 
-    rgb = cv2.cvtColor(cv2.imdecode(np.frombuffer(image_bytes, np.uint8), 1), cv2.COLOR_BGR2RGB)
+    rgb = decode(image_bytes).rgb
     if engine_name == "tesseract":
         import pytesseract
 

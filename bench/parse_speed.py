@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.shared_data import dsld_row_text, dsld_rows  # noqa: E402
-from catalog import lexicon as lexicon_module  # noqa: E402
-from catalog.rows import parse_row  # noqa: E402
+from bench.shared_data import dsld_row_text, dsld_rows
+from catalog import lexicon as lexicon_module
+from catalog.rows import parse_row
 
 
 def _clear_caches() -> None:

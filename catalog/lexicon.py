@@ -19,11 +19,13 @@ from catalog.text import normalize
 # Endings that mark a chemical compound name, so an unknown one is still reported as a form
 # ("magnesium fooate" -> magnesium_unknown) while a plant source ("from palm fruit") is not.
 _COMPOUND_ENDINGS = re.compile(r"\b\w+(?:ate|ide|ite)\b|\bchelate\b|\bcomplex\b|\bsalt\b")
+# Nutrients that are anions: in "zinc chloride" the mineral is zinc.
+_ANION_MINERALS = frozenset({"chloride"})
 # Words that may stand beside "chelate" without naming a ligand.
 _CHELATE_FILLERS = frozenset(
-    "fully reacted buffered chelated chelate complex traacs albion amino acid acids as "
-    "from and with of the bis di tri".split()
-)
+    {"fully", "reacted", "buffered", "chelated", "chelate", "complex", "traacs", "albion",
+     "amino", "acid", "acids", "as", "from", "and", "with", "of", "the", "bis", "di", "tri"}
+)  # fmt: skip
 _FUZZY_MIN_LENGTH = 6
 _FUZZY_CUTOFF = 90.0
 
@@ -124,10 +126,23 @@ class Lexicon:
     def strip_mineral_words(self, text: str) -> str:
         return " ".join(self._mineral_words.sub(" ", text).split())
 
+    def minerals_in(self, text: str) -> list[str]:
+        """Every mineral a text names, in order ("calcium carbonate, magnesium hydroxide")."""
+        found: list[str] = []
+        for m in self._mineral_words.finditer(normalize(text)):
+            mineral = self.mineral_words[m.group(0)]
+            if mineral not in found:
+                found.append(mineral)
+        return found
+
     def mineral_in(self, text: str) -> str | None:
-        """The mineral a compound name mentions ("ferrous fumarate" -> iron)."""
-        word = _longest(self._mineral_words, normalize(text))
-        return self.mineral_words[word] if word else None
+        """The mineral a compound name mentions ("ferrous fumarate" -> iron). Compounds name
+        the cation first ("zinc chloride" is zinc, not chloride), so the first mineral word
+        wins, and chloride only counts when it is the only one."""
+        found = self.minerals_in(text)
+        cations = [m for m in found if m not in _ANION_MINERALS]
+        ranked = cations or found
+        return ranked[0] if ranked else None
 
     def match_form(self, mineral: str, text: str) -> FormMatch:
         """The form id for one printed form ("TRAACS® magnesium bisglycinate chelate")."""
@@ -152,7 +167,7 @@ class Lexicon:
         return FormMatch(None, flags)
 
     def _names_other_ligand(self, form_id: str, key: str, phrase: str) -> bool:
-        """"Chelate" means an amino acid chelate only when no other ligand is named:
+        """ "Chelate" means an amino acid chelate only when no other ligand is named:
         "magnesium creatine chelate" is a chelate of something the catalog does not know."""
         if not form_id.endswith("amino_acid_chelate"):
             return False

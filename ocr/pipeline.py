@@ -85,7 +85,8 @@ def densest_block(boxes: list[TextBox], shape: tuple[int, int]) -> tuple[int, in
         return None
     area = np.zeros(count)
     for b in boxes:
-        cy, cx = int(min(h - 1, max(0, b.center_y))), int(min(w - 1, max(0, (b.left + b.right) / 2)))
+        cy = int(min(h - 1, max(0, b.center_y)))
+        cx = int(min(w - 1, max(0, (b.left + b.right) / 2)))
         area[labels[cy, cx]] += (b.right - b.left) * b.height
     best = int(np.argmax(area[1:]) + 1)
     ys, xs = np.nonzero(labels == best)
@@ -110,8 +111,8 @@ def _crop_for_reading(page: Image, engine: Engine) -> tuple[Image, _Reading]:
     found = engine.detect(small)
     block = densest_block(found, small.shape[:2])
     if block is None:
-        read, scale = downscale(page, MAX_READ_SIDE)
-        return read, _Reading(page, 0, [], scale=scale)
+        whole, whole_scale = downscale(page, MAX_READ_SIDE)
+        return whole, _Reading(page, 0, [], scale=whole_scale)
     x, y, w, h = (round(v / s) for v in block)
     text_h = _median_height(found) / s
     pad = round(max(text_h, 4.0) * 1.5)
@@ -121,7 +122,11 @@ def _crop_for_reading(page: Image, engine: Engine) -> tuple[Image, _Reading]:
     scale = min(MAX_UPSCALE, TARGET_TEXT_HEIGHT / text_h) if text_h else 1.0
     scale = min(scale, MAX_READ_SIDE / max(crop.shape[:2]))
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-    read = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=interp) if scale != 1 else crop
+    read: Image = crop
+    if scale != 1:
+        read = np.asarray(
+            cv2.resize(crop, None, fx=scale, fy=scale, interpolation=interp), np.uint8
+        )
     reading = _Reading(page, 0, [], scale, (float(x0), float(y0)), (x, y, w, h), text_h)
     return read, reading
 

@@ -53,7 +53,7 @@ class RapidEngine:
     def _run(self, image: Image, *, rec: bool) -> list[TextBox]:
         try:
             with self._lock:
-                out = self._ocr(image, use_det=True, use_cls=False, use_rec=rec)
+                out: Any = self._ocr(image, use_det=True, use_cls=False, use_rec=rec)
         except Exception as exc:  # onnxruntime raises many types
             raise EngineError(f"RapidOCR failed: {exc}") from exc
         if out.boxes is None:

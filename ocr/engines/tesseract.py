@@ -13,13 +13,14 @@ import os
 import shutil
 
 import cv2
+import numpy as np
 
 from ocr.engines.base import EngineError
 from ocr.types import Image, TextBox
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-import pytesseract  # noqa: E402  (reads OMP_THREAD_LIMIT when it starts tesseract)
+import pytesseract
 
 DEFAULT_TIMEOUT_S = 20.0
 _PSM = 11
@@ -29,8 +30,7 @@ _MIN_CONFIDENCE = 10.0  # Tesseract's 0..100; below this the "word" is mostly te
 def _prepare(image: Image) -> Image:
     grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     clahe = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8))
-    prepared: Image = clahe.apply(grey)
-    return prepared
+    return np.asarray(clahe.apply(grey), np.uint8)
 
 
 class TesseractEngine:

@@ -53,7 +53,7 @@ def differences(ing: Ingredient, expect: dict[str, Any]) -> list[str]:
                 )
                 for h, w in zip(have, want, strict=True)
             )
-        elif isinstance(want, int | float) and not isinstance(want, bool) or (
+        elif (isinstance(want, int | float) and not isinstance(want, bool)) or (
             want is None and isinstance(have, float)
         ):
             same = _same_number(have, want)

@@ -35,9 +35,7 @@ def _check(result: ScanResult, expect: dict[str, Any]) -> list[str]:
         problems.append(f"marks: got {[m.id for m in result.marks]}")
     if "lookalikes" in expect and len(result.lookalikes) != expect["lookalikes"]:
         problems.append(f"lookalikes: got {result.lookalikes}")
-    if "warnings" in expect and sorted(w.id for w in result.warnings) != sorted(
-        expect["warnings"]
-    ):
+    if "warnings" in expect and sorted(w.id for w in result.warnings) != sorted(expect["warnings"]):
         problems.append(f"warnings: got {[w.id for w in result.warnings]}")
     if "interactions" in expect:
         have = {i.id: i.severity for i in result.interactions}
