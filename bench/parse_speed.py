@@ -19,10 +19,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.shared_data import dsld_row_text, dsld_rows
 from catalog import lexicon as lexicon_module
 from catalog.rows import parse_row
+from catalog.text import normalize
 
 
 def _clear_caches() -> None:
     for fn in (
+        normalize,
         lexicon_module._nutrient_id,
         lexicon_module._match_form,
         lexicon_module._salt_named,

@@ -29,14 +29,14 @@ class Panel(_Model):
     # extension: the serving size as a count, when it reads as one ("2 capsules" -> 2)
     serving_count: float | None = None
     # extension: the column headings when the panel prints two amount columns
-    columns: list[str] = []
+    columns: list[str] = Field(default_factory=list)
 
 
 class Ingredient(_Model):
     name: str
-    forms: list[str] = []
-    forms_text: list[str] = []
-    flags: list[str] = []
+    forms: list[str] = Field(default_factory=list)
+    forms_text: list[str] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)
     amount: float | None = None
     unit: Unit | None = None
     dv_percent: float | None = None
@@ -56,7 +56,9 @@ class Ingredient(_Model):
     alt_unit: Unit | None = None
     dv_operator: Literal["<"] | None = None
     dv_note: str | None = None  # "*", "†", "‡": the footnote the %DV column points to
-    extra_columns: list[dict[str, float | str | None]] = []  # amounts of further columns
+    extra_columns: list[dict[str, float | str | None]] = Field(
+        default_factory=list
+    )  # amounts of further columns
     is_blend: bool = False  # the row heads a proprietary blend
     image: int | None = None  # which photo of a multi-photo scan the row was read from
 
@@ -87,26 +89,30 @@ class Score(_Model):
     value: int = Field(ge=0, le=100)
     grade: Literal["A", "B", "C", "D", "E", "F"]
     components: dict[str, float] = {}
-    explanations: list[str] = []
-    advice: list[str] = []
+    explanations: list[str] = Field(default_factory=list)
+    advice: list[str] = Field(default_factory=list)
 
 
 class Quality(_Model):
     ok: bool = True
     retake: bool = False
-    reasons: list[str] = []
+    reasons: list[str] = Field(default_factory=list)
 
 
 class ScanResult(_Model):
     panel: Panel = Panel()
-    ingredients: list[Ingredient] = []
-    other_ingredients: list[str] = []
-    marks: list[Mark] = []
-    warnings: list[Warning] = []
-    interactions: list[Interaction] = []
+    ingredients: list[Ingredient] = Field(default_factory=list)
+    other_ingredients: list[str] = Field(default_factory=list)
+    marks: list[Mark] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)
+    interactions: list[Interaction] = Field(default_factory=list)
     score: Score | None = None
     quality: Quality = Quality()
     # extensions
-    unparsed: list[str] = []  # lines that could not be read as a row: kept, never dropped
-    lookalikes: list[str] = []  # certification look-alike phrases found (they earn nothing)
+    unparsed: list[str] = Field(
+        default_factory=list
+    )  # lines that could not be read as a row: kept, never dropped
+    lookalikes: list[str] = Field(
+        default_factory=list
+    )  # certification look-alike phrases found (they earn nothing)
     upc: str | None = None

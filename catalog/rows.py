@@ -78,7 +78,9 @@ def split_name(text: str) -> NameParts:
             others.append(content.strip())
     kept.append(text[pos:])
     name = " ".join("".join(kept).split())
-    name = _DOT_LEADER.sub("", _TRAILING_MARK.sub("", name)).strip(_NAME_TRIM)
+    if not name.isalnum():  # only then can it end in a mark or a dot leader
+        name = _DOT_LEADER.sub("", _TRAILING_MARK.sub("", name))
+    name = name.strip(_NAME_TRIM)
     if not form_groups:
         bare = _BARE_FORM_INTRO.match(name)
         lex = lexicon()
@@ -107,14 +109,13 @@ def split_forms(group: str) -> tuple[float | None, list[str]]:
     return compound_mg, [p for p in cleaned if p]
 
 
-def _apply_column(ing: Ingredient, col: Column) -> None:
-    ing.amount, ing.unit = col.amount, col.unit
-    ing.amount_operator = col.operator  # type: ignore[assignment]
-    ing.amount_max = col.amount_max
-    ing.unit_qualifier = col.qualifier
-    ing.alt_amount, ing.alt_unit = col.alt_amount, col.alt_unit
-    ing.dv_percent, ing.dv_operator = col.dv_percent, col.dv_operator  # type: ignore[assignment]
-    ing.dv_note = col.dv_note
+def _column_fields(col: Column) -> dict[str, object]:
+    return {
+        "amount": col.amount, "unit": col.unit, "amount_operator": col.operator,
+        "amount_max": col.amount_max, "unit_qualifier": col.qualifier,
+        "alt_amount": col.alt_amount, "alt_unit": col.alt_unit,
+        "dv_percent": col.dv_percent, "dv_operator": col.dv_operator, "dv_note": col.dv_note,
+    }  # fmt: skip
 
 
 def _extra(col: Column) -> dict[str, float | str | None]:
@@ -159,9 +160,13 @@ def parse_row(text: str, *, fuzzy: bool = False) -> list[Ingredient]:
 def _build(
     lex: Lexicon, text: str, parts: NameParts, nutrient: str | None, columns: list[Column]
 ) -> Ingredient:
-    ing = Ingredient(name=parts.name, text=text, nutrient=nutrient)
-    _apply_column(ing, columns[0])
-    ing.extra_columns = [_extra(c) for c in columns[1:]]
+    ing = Ingredient.model_validate(
+        {
+            "name": parts.name, "text": text, "nutrient": nutrient,
+            "extra_columns": [_extra(c) for c in columns[1:]],
+            **_column_fields(columns[0]),
+        }
+    )  # fmt: skip
     describe_forms(lex, ing, parts)
     return ing
 

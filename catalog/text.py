@@ -7,6 +7,7 @@ catalog's synonyms can be written once, in plain lower case.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -26,8 +27,10 @@ _RESTORE = str.maketrans({"\ue000": "™", "\ue001": "℠"})
 def clean(text: str) -> str:
     """Readable text: unicode folded (NFKC, so "ｍｇ" is "mg"; ™ is kept as a sign rather
     than becoming the letters "TM"), white space collapsed. Keeps case and punctuation."""
-    text = unicodedata.normalize("NFKC", text.translate(_PROTECT)).translate(_RESTORE)
-    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text.translate(_PROTECT)).translate(_RESTORE)
+        text = text.replace("\u00a0", " ")
+    return _SPACES.sub(" ", text).strip()
 
 
 def strip_trademarks(text: str) -> str:
@@ -35,6 +38,7 @@ def strip_trademarks(text: str) -> str:
     return _BRACES.sub("", _TRADEMARKS.sub("", text))
 
 
+@functools.lru_cache(maxsize=131072)
 def normalize(text: str) -> str:
     """The comparison key: lower case, no trademarks, punctuation other than ' - + % / &
     dropped (so "Mag." is "mag" and "St. John's" is "st john's"), single spaces."""
