@@ -35,9 +35,12 @@ _ALT = (
     rf"\(\s*(?P<aop>{_OP})?\s*(?P<anum>{_NUM})\s*(?P<amult>{_MULT})?\s*(?P<aunit>{_UNIT})(?![a-z])\.?"
     rf"(?:\s+(?P<aqual>{_QUAL})(?![a-z]))?(?P<atext>[^()%]*)\)"
 )
-_DV = (
+_DV_NUMBER = (
     rf"(?P<dvp>\()?\s*(?P<dvop><|less\s+than)?\s*(?P<dv>{_NUM})\s*%\s*(?:dv|d\.v\.)?\s*\)?"
     rf"\s*(?P<sym2>{_DAGGERS})?"
+)
+_DV = (
+    rf"{_DV_NUMBER}"
     rf"|(?P<sym>{_DAGGERS}|\(\s*(?:{_DAGGERS})\s*\)|\(?\s*(?:%\s*)?dv\s+not\s+established\s*\)?"
     rf"|\(?\s*daily\s+value\s+not\s+established\s*\)?|n/?a)"
 )
@@ -45,6 +48,7 @@ _COLUMN = re.compile(rf"{_QTY}(?:\s*{_ALT})?(?:\s*(?:{_DV}))?", re.IGNORECASE)
 # A bare number ("Calories 15", or an amount whose unit the camera missed but whose %DV shows
 # it is the amount column).
 _BARE = re.compile(rf"(?P<op>{_OP})?\s*(?P<num>{_NUM})(?:\s*(?:{_DV}))?", re.IGNORECASE)
+_DV_ONLY = re.compile(rf"(?:{_DV_NUMBER})", re.IGNORECASE)
 _START = re.compile(rf"(?<![\w.,/-])(?:{_OP})?\s*(?:{_NUM})", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s*[|/;]?\s*")
 _END_JUNK = re.compile(r"[\s.·:|_-]*")
@@ -123,15 +127,18 @@ class Tail:
     columns: list[Column] = field(default_factory=list)
 
 
-def _column(m: re.Match[str], bare: bool = False) -> Column:
+def _column(m: re.Match[str], bare: bool = False, dv_only: bool = False) -> Column:
+    """One column from a match of _COLUMN (amount with unit), _BARE (a number without unit)
+    or _DV_ONLY (a %DV without an amount)."""
     g = m.groupdict()
     col = Column(operator=_operator(g.get("op")))
-    amount = parse_number(g["num"])
-    if not bare:
+    if bare and not dv_only:
+        col.amount = parse_number(g["num"])
+    elif not dv_only:
         unit, factor = unit_of(g["unit"])
         mult = MULTIPLIERS.get((g.get("mult") or "").lower(), 1.0)
         col.unit = unit
-        col.amount = round(amount * factor * mult, 6)
+        col.amount = round(parse_number(g["num"]) * factor * mult, 6)
         if g.get("num2"):
             col.amount_max = round(parse_number(g["num2"]) * factor * mult, 6)
         col.qualifier = _qualifier(g.get("qual"))
@@ -141,16 +148,13 @@ def _column(m: re.Match[str], bare: bool = False) -> Column:
             col.alt_amount = round(parse_number(g["anum"]) * afactor * amult, 6)
             col.alt_unit = aunit
             col.qualifier = col.qualifier or _qualifier(g.get("aqual"))
-    else:
-        col.amount = amount
     if g.get("dv"):
         col.dv_percent = parse_number(g["dv"])
         col.dv_operator = "<" if g.get("dvop") else None
         col.dv_note = g.get("sym2") or None
     elif g.get("sym"):
-        col.dv_note = (
-            g["sym"].strip("() ").lower() if "dv" in g["sym"].lower() else g["sym"].strip("() ")
-        )
+        sym = g["sym"].strip("() ")
+        col.dv_note = sym.lower() if "dv" in sym.lower() or "daily" in sym.lower() else sym
     return col
 
 
@@ -160,10 +164,25 @@ def _read_columns(line: str, pos: int, pattern: re.Pattern[str]) -> list[Column]
     end = len(line)
     while True:
         m = pattern.match(line, pos)
-        if not m or m.end() == pos:
+        if (not m or m.end() == pos) and columns:
+            # A %DV with no amount of its own: the first column's when it printed none
+            # ("2g* 3%"), else a further column that prints only a %DV ("with milk: 3%").
+            m = _DV_ONLY.match(line, pos)
+            if m and m.end() > pos:
+                col = _column(m, bare=True, dv_only=True)
+                first = columns[-1]
+                if first.dv_percent is None and len(columns) == 1:
+                    first.dv_percent, first.dv_operator = col.dv_percent, col.dv_operator
+                else:
+                    columns.append(col)
+                pos = m.end()
+            else:
+                return None
+        elif not m or m.end() == pos:
             return None
-        columns.append(_column(m, bare=pattern is _BARE))
-        pos = m.end()
+        else:
+            columns.append(_column(m, bare=pattern is _BARE))
+            pos = m.end()
         junk = _END_JUNK.match(line, pos)
         if junk and junk.end() == end:
             return columns
@@ -186,19 +205,18 @@ def find_tail(line: str, allow_bare: bool = False) -> Tail | None:
             start += 1
         columns = _read_columns(line, start, _COLUMN)
         if columns is None and allow_bare:
+            # Bare numbers ("Calories 100 150"); whether they are amounts is the caller's
+            # call, made from the row's name.
             columns = _read_columns(line, start, _BARE)
-            if (
-                columns is not None
-                and len(columns) > 1
-                and all(c.dv_percent is None for c in columns)
-            ):
-                columns = None  # "12 34 56" is not a row
         if columns is not None:
             return Tail(start=start, columns=columns)
     return None
 
 
 _NEXT_NAME = re.compile(r"\s*(?=[A-Z][a-z])")
+_BARE_THEN_NAME = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s+(?=[A-Z][a-z])")
+_DV_THEN_NAME = re.compile(rf"(?<![\w.,])(?:{_NUM})\s*%(?=\s+[A-Z][a-z])")
+_BARE_THEN_NAME = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s+(?=[A-Z][a-z])")
 
 
 def inline_row_ends(line: str) -> list[int]:
@@ -217,7 +235,16 @@ def inline_row_ends(line: str) -> list[int]:
             and (m.group("dv") or m.group("sym"))
         ):
             ends.append(end)
-    return ends
+    # "Calories 120 Calories from Fat 10": a bare number then a capitalised name; the caller
+    # keeps a split only if both sides read as rows.
+    for m in _BARE_THEN_NAME.finditer(line):
+        if depth_at[m.start()] == 0 and m.end("num") not in ends:
+            ends.append(m.end("num"))
+    # "Vitamin A 0%  Vitamin C 2%": a %DV alone, then the next name.
+    for m in _DV_THEN_NAME.finditer(line):
+        if depth_at[m.start()] == 0 and m.end() not in ends:
+            ends.append(m.end())
+    return sorted(ends)
 
 
 def _bracket_depths(line: str) -> list[int]:

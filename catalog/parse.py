@@ -8,7 +8,6 @@ paragraph. A line that fits none of these is kept in `unparsed`.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -251,12 +250,32 @@ def _read_row_line(state: _State, line: Line, text: str) -> None:
             for ing in rows:
                 _place_row(state, line, ing)
             return
+    if _read_energy_continuation(state, line, text):
+        return
     if state.blend is not None and _is_member_line(state, line, text):
         _flush_pending(state)
         for member in split_top_level(_BULLET.sub("", text), ",;"):
             _add_member(state, member, line)
         return
     state.pending.append(Line(text, line.indent, line.bbox, line.confidence))
+
+
+_ENERGY_PAIR = {"kJ": "kcal", "kcal": "kJ"}
+
+
+def _read_energy_continuation(state: _State, line: Line, text: str) -> bool:
+    """ "Energy 1284 kJ" then "305 kcal" on a line of its own: the same row in the other
+    unit (EU tables print energy twice)."""
+    rows = parse_row(text)
+    if not rows or rows[0].name or not state.result.ingredients or state.pending:
+        return False
+    previous = state.result.ingredients[-1]
+    if previous.unit is None or _ENERGY_PAIR.get(previous.unit) != rows[0].unit:
+        return False
+    for ing in rows:
+        ing.name, ing.nutrient = previous.name, previous.nutrient
+        _place_row(state, line, ing)
+    return True
 
 
 def _candidates(state: _State, text: str) -> list[tuple[str, bool]]:
@@ -286,19 +305,27 @@ def _rows_in(text: str) -> list[Ingredient]:
     rows = parse_row(text)
     if rows and rows[0].name:
         return _side_by_side(text) or rows
-    return []
+    return _side_by_side(text)
 
 
 def _side_by_side(text: str) -> list[Ingredient]:
     """Several rows on one line with only spaces between them, or [] if that reading fails."""
-    ends = inline_row_ends(text)
-    if not ends:
+    rows: list[Ingredient] = []
+    start = 0
+    for end in inline_row_ends(text):
+        left = parse_row(text[start:end])
+        if left and left[0].name and _reads_as_row(text[end:]):
+            rows += left
+            start = end
+    if not rows:
         return []
-    bounds = [0, *ends, len(text)]
-    found = [parse_row(text[a:b]) for a, b in itertools.pairwise(bounds)]
-    if all(r and r[0].name for r in found):
-        return [ing for r in found for ing in r]
-    return []
+    rest = parse_row(text[start:])
+    return rows + rest if rest and rest[0].name else []
+
+
+def _reads_as_row(text: str) -> bool:
+    rows = parse_row(text)
+    return bool(rows) and bool(rows[0].name)
 
 
 def _is_member_line(state: _State, line: Line, text: str) -> bool:

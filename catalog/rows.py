@@ -130,14 +130,40 @@ def _find_row_tail(text: str) -> tuple[str, Tail] | None:
     return (text, tail) if tail else None
 
 
+_HEADING_BEFORE_AMOUNT = re.compile(
+    r"(?:\bper|\beach|\bserving\s+size|\bservings?|\bcontains|\bprovides)\s*:?\s*$", re.I
+)
+_DV_ONLY_ROW = re.compile(
+    r"^(?P<name>[A-Za-z][\w .,'/-]*?)\s+(?P<dvop><)?\s*(?P<dv>\d{1,3})\s*%\s*$"
+)
+
+
+def _dv_only_row(text: str, fuzzy: bool) -> list[Ingredient]:
+    """ "Vitamin A 10%": older US panels print some nutrients as a %DV alone."""
+    m = _DV_ONLY_ROW.match(text)
+    if not m:
+        return []
+    nutrient = lexicon().nutrient_id(m.group("name"), fuzzy=fuzzy)
+    if nutrient is None:
+        return []
+    return [
+        Ingredient(
+            name=m.group("name").strip(), text=text, nutrient=nutrient,
+            dv_percent=float(m.group("dv")), dv_operator="<" if m.group("dvop") else None,
+        )
+    ]  # fmt: skip
+
+
 def parse_row(text: str, *, fuzzy: bool = False) -> list[Ingredient]:
     """The ingredients one row declares ([] when the line holds no amount). Usually one; an
     energy row printed in kJ and kcal gives one per unit."""
     text = clean(text)
     found = _find_row_tail(text)
     if found is None:
-        return []
+        return _dv_only_row(text, fuzzy)
     text, tail = found
+    if _HEADING_BEFORE_AMOUNT.search(text[: tail.start]):
+        return []  # "Per 100 g", "Serving size 2 capsules": a heading, not a row
     parts = split_name(text[: tail.start])
     lex = lexicon()
     nutrient = lex.nutrient_id(parts.name, fuzzy=fuzzy) if parts.name else None
