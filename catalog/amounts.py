@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from catalog.models import Unit
 
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|[.,]\d+"
+# A capital O before a unit is a zero misread by OCR ("Trans Fat Og"): no label means "O g".
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|[.,]\d+|(?-i:O)(?=\s?(?:m?c?g)\b)"
 _OP = r"<|>|≤|≥|~|less\s+than|fewer\s+than|approx\.?"
 # "meg" is how OCR engines commonly read "mcg"; no label prints it as a unit.
 _UNIT = (
@@ -49,7 +50,9 @@ _COLUMN = re.compile(rf"{_QTY}(?:\s*{_ALT})?(?:\s*(?:{_DV}))?", re.IGNORECASE)
 # it is the amount column).
 _BARE = re.compile(rf"(?P<op>{_OP})?\s*(?P<num>{_NUM})(?:\s*(?:{_DV}))?", re.IGNORECASE)
 _DV_ONLY = re.compile(rf"(?:{_DV_NUMBER})", re.IGNORECASE)
-_START = re.compile(rf"(?<![\w.,/-])(?:{_OP})?\s*(?:{_NUM})", re.IGNORECASE)
+# An amount starts after a space or punctuation, not inside a word ("B12") or a number
+# ("1.5"); after an abbreviation's full stop it may ("Cholest.15mg").
+_START = re.compile(rf"(?<![\w,/-])(?<!\d\.)(?:{_OP})?\s*(?:{_NUM})", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s*[|/;]?\s*")
 _END_JUNK = re.compile(r"[\s.·:|_-]*")
 
@@ -71,6 +74,8 @@ TO_MG: dict[str, float] = {"mg": 1.0, "g": 1000.0, "mcg": 0.001}
 def parse_number(text: str) -> float:
     """'1,000' -> 1000; '37,5' -> 37.5 (a decimal comma); '.5' -> 0.5."""
     text = text.strip()
+    if text == "O":
+        return 0.0
     if "," in text:
         head, _, tail = text.rpartition(",")
         thousands = len(tail) == 3 and head not in ("", "0") and "." not in head
@@ -222,18 +227,14 @@ _BARE_THEN_NAME = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s+(?=[A-Z][a-z])")
 def inline_row_ends(line: str) -> list[int]:
     """Positions where one row ends and the next begins on the same line, as in side-by-side
     Nutrition Facts ("Vitamin D 2mcg 10%  Calcium 260mg 20%"): after an amount column, outside
-    brackets, followed by a capitalised word."""
+    brackets, followed by a capitalised word. These are candidates: the caller keeps a cut
+    only where both sides read as rows with names."""
     ends: list[int] = []
     depth_at = _bracket_depths(line)
     for m in _COLUMN.finditer(line):
         end = m.end()
         spaced = end < len(line) and (line[end - 1].isspace() or line[end].isspace())
-        if (
-            spaced
-            and _NEXT_NAME.match(line, end)
-            and depth_at[m.start()] == 0
-            and (m.group("dv") or m.group("sym"))
-        ):
+        if spaced and _NEXT_NAME.match(line, end) and depth_at[m.start()] == 0:
             ends.append(end)
     # "Calories 120 Calories from Fat 10": a bare number then a capitalised name; the caller
     # keeps a split only if both sides read as rows.

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from catalog.amounts import inline_row_ends
 from catalog.lexicon import lexicon
 from catalog.models import BBox, Ingredient, PanelKind, ScanResult
-from catalog.rows import NameParts, describe_forms, parse_row, split_name
+from catalog.rows import INCLUDES, NameParts, describe_forms, parse_row, split_name
 from catalog.text import clean, normalize, split_top_level
 
 
@@ -147,8 +147,16 @@ def _feed(state: _State, line: Line) -> None:
     _read_row_line(state, line, text)
 
 
+_HEADING_REMNANT = re.compile(r"^\s*facts\b\s*", re.I)
+
+
 def _read_heading(state: _State, text: str) -> str:
-    """Sets the panel kind; returns what follows the heading on the same line."""
+    """Sets the panel kind; returns what follows the heading on the same line. "Facts" alone
+    at the start of a line is the second word of a heading printed in large type over two
+    lines, and is dropped."""
+    remnant = _HEADING_REMNANT.match(text)
+    if remnant:
+        text = text[remnant.end() :]
     for pattern, kind in _HEADINGS:
         m = pattern.search(text)
         if m:
@@ -291,6 +299,19 @@ def _candidates(state: _State, text: str) -> list[tuple[str, bool]]:
         or text[:1].islower()
         or prev.rstrip().endswith((",", "and", "&", "/"))
     )
+    if not continues:
+        # "Total" then "Carbohydrate 20g": the camera split a name; join it when the joined
+        # name is a nutrient the line alone does not name.
+        pending_words = " ".join(p.text for p in state.pending)
+        lex = lexicon()
+        alone = parse_row(text)
+        joined_rows = parse_row(joined)
+        continues = (
+            not any(ch.isdigit() for ch in pending_words)
+            and bool(alone) and bool(joined_rows)
+            and lex.nutrient_id(joined_rows[0].name) is not None
+            and normalize(joined_rows[0].name) != normalize(alone[0].name)
+        )  # fmt: skip
     return [(joined, True), (text, False)] if continues else [(text, False), (joined, True)]
 
 
@@ -310,6 +331,8 @@ def _rows_in(text: str) -> list[Ingredient]:
 
 def _side_by_side(text: str) -> list[Ingredient]:
     """Several rows on one line with only spaces between them, or [] if that reading fails."""
+    if INCLUDES.match(text):
+        return []  # "Includes 10g Added Sugars 20%" is one row
     rows: list[Ingredient] = []
     start = 0
     for end in inline_row_ends(text):

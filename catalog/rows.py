@@ -29,10 +29,10 @@ _LEADING_JOINER = re.compile(r"^(?:and|or|with)\s+", re.IGNORECASE)
 _NAME_TRIM = " \t:;,-_|*†‡®™℠"
 _DOT_LEADER = re.compile(r"(?:\s*[.·…]){2,}\s*$|\s+[.·]\s*$")
 _TRAILING_MARK = re.compile(r"(?:\s*(?:®|™|℠|\((?:r|tm)\)))+\s*$", re.IGNORECASE)
-_INCLUDES = re.compile(
+INCLUDES = re.compile(
     r"^\s*incl(?:udes|\.)?\s+(?P<qty>.+?)\s+(?P<name>added\s+sugars?)\b(?P<rest>.*)$", re.I
 )
-_ENERGY = ("energy", "calories", "calorie")
+_ENERGY = re.compile(r"\b(?:energy|calories|calorie|cal|kcal)\b")
 
 
 @dataclass(slots=True)
@@ -123,7 +123,7 @@ def _extra(col: Column) -> dict[str, float | str | None]:
 
 
 def _find_row_tail(text: str) -> tuple[str, Tail] | None:
-    includes = _INCLUDES.match(text)
+    includes = INCLUDES.match(text)
     if includes:  # "Includes 10g Added Sugars 20%"
         text = f"{includes.group('name')} {includes.group('qty')}{includes.group('rest')}"
     tail = find_tail(text, allow_bare=True)
@@ -169,7 +169,7 @@ def parse_row(text: str, *, fuzzy: bool = False) -> list[Ingredient]:
     nutrient = lex.nutrient_id(parts.name, fuzzy=fuzzy) if parts.name else None
     columns = tail.columns
     if columns[0].unit is None:
-        if nutrient in ("calories", "energy") or normalize(parts.name).startswith(_ENERGY):
+        if nutrient in ("calories", "energy") or _ENERGY.search(normalize(parts.name)):
             for col in columns:
                 col.unit = col.unit or "kcal"
         elif columns[0].dv_percent is None:

@@ -9,6 +9,7 @@ name, amount and %DV columns end up on one line, as the parser expects.
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from ocr.types import TextBox
 # Two boxes are on one line when they overlap vertically by at least this share of the
 # smaller height (0.5 keeps neighbouring rows apart even with tight leading).
 _MIN_OVERLAP = 0.45
+# Text this many times taller than the panel's usual text is a heading, never part of a row.
+_HEADING_EM = 1.8
 # A box whose top edge is steeper than this is vertical text (a rotated page or a barcode
 # digit column) and is not used to estimate the tilt.
 _MAX_TILT_DEG = 30.0
@@ -76,11 +79,17 @@ def group_rows(boxes: list[TextBox]) -> list[list[TextBox]]:
     if not boxes:
         return []
     placed = sorted(_deskew(boxes, tilt_degrees(boxes)), key=lambda p: p.x0)
+    em = statistics.median(p.y1 - p.y0 for p in placed)
     rows: list[_Row] = []
     for p in placed:
+        if p.y1 - p.y0 > _HEADING_EM * em:
+            rows.append(_Row([p]))  # a heading in large type ("Nutrition Facts") stands alone
+            continue
         best: _Row | None = None
         best_overlap = _MIN_OVERLAP
         for row in rows:
+            if row.last.y1 - row.last.y0 > _HEADING_EM * em:
+                continue
             if row.last.x1 > p.x0 + 0.5 * (p.y1 - p.y0):
                 continue  # the row already reaches past this box: it belongs elsewhere
             ov = _overlap(row.last, p)
@@ -92,6 +101,25 @@ def group_rows(boxes: list[TextBox]) -> list[list[TextBox]]:
             best.items.append(p)
     rows.sort(key=lambda r: statistics.median((i.y0 + i.y1) / 2 for i in r.items))
     return [[i.box for i in r.items] for r in rows]
+
+
+# A gap wider than this many text heights, after an amount and before a name, separates two
+# rows printed side by side (tabular US panels, "Calories 120   Fat Cal. 10").
+_SIDE_BY_SIDE_GAP_EM = 0.8
+
+
+def split_side_by_side(row: list[TextBox], em: float) -> list[list[TextBox]]:
+    """Cuts a row where a wide gap follows text holding a number and precedes a name."""
+    segments: list[list[TextBox]] = [[row[0]]]
+    for prev, box in itertools.pairwise(row):
+        gap = box.left - prev.right
+        starts_name = box.text[:1].isalpha()
+        has_amount = any(ch.isdigit() for b in segments[-1] for ch in b.text)
+        if gap > _SIDE_BY_SIDE_GAP_EM * em and starts_name and has_amount:
+            segments.append([box])
+        else:
+            segments[-1].append(box)
+    return segments
 
 
 def _bbox(boxes: list[TextBox], scale: float, offset: tuple[float, float]) -> tuple[int, ...]:
@@ -115,7 +143,7 @@ def to_lines(
     em = statistics.median(heights) if heights else 1.0
     margin = min(r[0].left for r in rows)
     lines = []
-    for row in rows:
+    for row in [seg for r in rows for seg in split_side_by_side(r, em)]:
         text = " ".join(b.text for b in row)
         x, y, w, h = _bbox(row, scale, offset)
         lines.append(

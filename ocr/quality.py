@@ -1,0 +1,247 @@
+"""Is a photo good enough to read? Pure pixel measurements, with the reasons a user can act on.
+
+Blur and glare are measured on the panel region after rescaling it so that the median text
+height is TARGET_TEXT_HEIGHT_PX: a 4000-pixel photo and a 1000-pixel photo of the same label then
+give the same numbers, so one threshold serves every resolution.
+
+The thresholds were calibrated on real photos from ../shared/data (photos-off-nutrition and
+photos-ellasemancik, read in place) and synthetic degradations of them (Gaussian blur, an
+additive elliptical highlight, downscaling, crops); tests/ocr/test_quality.py repeats those
+measurements. Text heights were measured as Tesseract word-box heights (cap/ascender top to
+descender bottom), which is what the OCR engines hand to `assess`.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from typing import Final
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from ocr.types import Image, QualityReport
+
+Box = tuple[int, int, int, int]  # x, y, width, height in image pixels
+
+# Scale at which blur and glare are measured: a comfortable OCR size for the median text line.
+TARGET_TEXT_HEIGHT_PX: Final = 24.0
+# Never enlarge a region more than this: memory stays bounded and tinier text is "too_small".
+MAX_UPSCALE: Final = 4.0
+
+# Tesseract kept 72-97% of the words of 4 of 6 real labels at 8 px text, 33-81% at 6 px: 9 px
+# leaves a pixel of margin above the point where recognition collapses.
+MIN_TEXT_HEIGHT_PX: Final = 9.0
+# A panel this small in the frame means the user stood far away (a framed panel is ~30-100%) ...
+SMALL_PANEL_AREA_SHARE: Final = 0.04
+# ... which only matters while the text is smallish (Tesseract kept 81-98% of words from 14 px
+# up on the same labels); a 48 MP shot from afar can still resolve the panel.
+SMALL_PANEL_TEXT_HEIGHT_PX: Final = 16.0
+
+# Ten sharp real photos score 34-111 at 24 px text; Gaussian blur of sigma 2.5 there (plus noise
+# and JPEG) 4-12, sigma 2 7-20: 18 is 1.9x under the softest sharp photo, 1.5x over sigma 2.5.
+BLUR_MIN_SCORE: Final = 18.0
+# Pre-smoothing (sigma, px at 24 px text) so sensor/JPEG noise does not read as sharpness: with a
+# plain Laplacian, noise of sigma 4 tripled the score of blurred photos, into the sharp range.
+BLUR_DENOISE_SIGMA: Final = 1.0
+# Local deviation (grey levels) below which a neighbourhood is flat paper, not faint print.
+BLUR_FLAT_LEVEL: Final = 10.0
+# Every neighbourhood is rescaled to this deviation (grey levels), typical of print on paper.
+BLUR_REFERENCE_CONTRAST: Final = 32.0
+
+# "Blown out": HSV value above this (of 255) ...
+GLARE_MIN_VALUE: Final = 245
+# ... and colourless (HSV saturation below this, of 255): a highlight bleaches the ink colour.
+GLARE_MAX_SATURATION: Final = 30
+# Opening diameter in text heights: removes paper between strokes and lines, and white print,
+# keeps highlights that hide whole lines.
+GLARE_OPENING_TEXT_HEIGHTS: Final = 1.0
+# Blobs smaller than this share of the panel are specks (reflective dots, white rules), not glare.
+GLARE_MIN_BLOB_SHARE: Final = 0.01
+# Closing with this many text heights fills the text in, leaving the paper ...
+PAPER_CLOSING_TEXT_HEIGHTS: Final = 1.5
+# ... which is "blown out" above this share: white renders 0.83-1.0, glare over half the panel
+# 0.48-0.76, real photos of white paper 0.05-0.35.
+PAPER_WHITE_SHARE: Final = 0.8
+# 156 real panel photos without a clipped highlight: at most 0.043 of the panel in blobs;
+# synthetic highlights over the text (semi-axes 30%x20% / 35%x25% of the panel) 0.10-0.14 /
+# 0.14-0.22; the one real photo with a clipped highlight (0072979000206) 0.16.
+GLARE_MAX_FRACTION: Final = 0.08
+
+# A panel box within 1% of the image's side of an edge is probably cut by the frame.
+EDGE_MARGIN_SHARE: Final = 0.01
+
+
+def blur_score(grey: Image, where: npt.NDArray[np.bool_] | None = None) -> float:
+    """Variance of the Laplacian (OpenCV) of the locally contrast-normalised image: high when
+    edges are crisp, low when blurred.
+
+    Each neighbourhood (a Gaussian window of one target text height) is first rescaled to a
+    standard deviation of BLUR_REFERENCE_CONTRAST grey levels, so that faint print, shadows and
+    the washed-out halo around a highlight are judged on focus rather than on contrast; flat
+    areas (local deviation under BLUR_FLAT_LEVEL grey levels) stay flat instead of amplifying
+    noise. A BLUR_DENOISE_SIGMA Gaussian then keeps sensor and JPEG noise from passing for
+    sharpness. `where` restricts the statistic to some pixels (`assess` leaves glare out: a
+    highlight has no edges, and counting it would report one problem twice). Only comparable at
+    the same text scale, which is why `assess` rescales to TARGET_TEXT_HEIGHT_PX first. Colour
+    input is converted to grey; an image under 3x3 pixels scores 0.
+    """
+    if grey.shape[0] < 3 or grey.shape[1] < 3:
+        return 0.0
+    values = (cv2.cvtColor(grey, cv2.COLOR_RGB2GRAY) if grey.ndim == 3 else grey).astype(np.float64)
+    mean = cv2.GaussianBlur(values, (0, 0), TARGET_TEXT_HEIGHT_PX)
+    spread = np.sqrt(
+        np.maximum(
+            cv2.GaussianBlur(values * values, (0, 0), TARGET_TEXT_HEIGHT_PX) - mean * mean, 0.0
+        )
+    )
+    normalised = (values - mean) * (BLUR_REFERENCE_CONTRAST / np.maximum(spread, BLUR_FLAT_LEVEL))
+    smooth = cv2.GaussianBlur(normalised, (0, 0), BLUR_DENOISE_SIGMA)
+    laplacian = cv2.Laplacian(smooth, cv2.CV_64F)
+    selected = laplacian if where is None else laplacian[where]
+    return float(selected.var()) if selected.size else 0.0
+
+
+def glare_fraction(rgb: Image, region: Box | None = None) -> float:
+    """Share of blown-out, colourless pixels (V > GLARE_MIN_VALUE and S < GLARE_MAX_SATURATION)
+    in `region` (x, y, w, h) or the whole image. Raw: white paper counts too; `assess` uses
+    `glare_blob_fraction`, which does not."""
+    crop = rgb if region is None else _crop(rgb, region)
+    if crop.size == 0:
+        return 0.0
+    return float(_blown_mask(crop).mean())
+
+
+def glare_blob_fraction(panel: Image, text_height_px: float) -> float:
+    """Share of the panel hidden under glare (see `glare_mask` for the rule)."""
+    mask = glare_mask(panel, text_height_px)
+    return float(mask.mean()) if mask.size else 0.0
+
+
+def glare_mask(panel: Image, text_height_px: float) -> npt.NDArray[np.bool_]:
+    """Pixels under glare: solid blown-out blobs on paper that is not itself blown out.
+
+    The rule, and why: (1) blown-out pixels are opened with a disc of GLARE_OPENING_TEXT_HEIGHTS
+    text heights, which deletes the paper between letters and lines and keeps highlights that
+    hide whole lines; (2) blobs under GLARE_MIN_BLOB_SHARE of the panel are dropped as specks;
+    (3) when the paper itself is blown out (closing the blown-out mask with a disc of
+    PAPER_CLOSING_TEXT_HEIGHTS text heights, which fills the text in, covers over
+    PAPER_WHITE_SHARE of the panel: scans, renders, overexposed shots) a highlight cannot be told
+    from paper by brightness, so nothing counts. A white background alone is never glare.
+    """
+    blown = _blown_mask(panel)
+    none = np.zeros(blown.shape, dtype=np.bool_)
+    if blown.size == 0:
+        return none
+    paper = _morph(blown, cv2.MORPH_CLOSE, text_height_px * PAPER_CLOSING_TEXT_HEIGHTS)
+    if paper.mean() > PAPER_WHITE_SHARE:
+        return none
+    solid = _morph(blown, cv2.MORPH_OPEN, text_height_px * GLARE_OPENING_TEXT_HEIGHTS)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
+    big = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= GLARE_MIN_BLOB_SHARE * blown.size)
+    return np.isin(labels, big[big > 0])
+
+
+def assess(rgb: Image, panel_box: Box | None, text_heights_px: Sequence[float]) -> QualityReport:
+    """Judge a photo from its pixels, the panel's box (None if no panel was found) and the heights
+    of the text the OCR found, all in the photo's original pixels.
+
+    Reasons, in this order when they apply: no_panel_found, too_small, blurry, glare, cut_off.
+    Without a panel, blur and glare are judged on the whole photo (a blurred photo is a common
+    cause of not finding one); without text heights, at the photo's own scale, and "too_small"
+    then only follows from the panel's share of the frame. "blurry" is not given when the text
+    itself is below MIN_TEXT_HEIGHT_PX: at that size any photo looks soft once enlarged, and
+    "too_small" already says what to do (move closer).
+    """
+    report = QualityReport()
+    text_height = _median_height(text_heights_px)
+    report.text_height_px = text_height
+    region = _crop(rgb, panel_box) if panel_box is not None else rgb
+    scaled, scaled_text_height = _at_text_scale(region, text_height)
+    glare = glare_mask(scaled, scaled_text_height)
+    report.glare_fraction = float(glare.mean()) if glare.size else 0.0
+    report.blur_score = blur_score(scaled, _away_from(glare, scaled_text_height))
+
+    tiny_text = text_height is not None and text_height < MIN_TEXT_HEIGHT_PX
+    if panel_box is None:
+        report.reasons.append("no_panel_found")
+    if _too_small(text_height, _area_share(panel_box, rgb)):
+        report.reasons.append("too_small")
+    if report.blur_score < BLUR_MIN_SCORE and not tiny_text:
+        report.reasons.append("blurry")
+    if report.glare_fraction > GLARE_MAX_FRACTION:
+        report.reasons.append("glare")
+    if panel_box is not None and touches_edge(panel_box, rgb.shape[1], rgb.shape[0]):
+        report.reasons.append("cut_off")
+    return report
+
+
+def touches_edge(box: Box, width: int, height: int) -> bool:
+    """True when the box comes within EDGE_MARGIN_SHARE of the image's side of any edge."""
+    x, y, w, h = box
+    margin_x, margin_y = EDGE_MARGIN_SHARE * width, EDGE_MARGIN_SHARE * height
+    return x <= margin_x or y <= margin_y or x + w >= width - margin_x or y + h >= height - margin_y
+
+
+def _too_small(text_height: float | None, panel_share: float | None) -> bool:
+    if text_height is not None and text_height < MIN_TEXT_HEIGHT_PX:
+        return True
+    if panel_share is None or panel_share >= SMALL_PANEL_AREA_SHARE:
+        return False
+    return text_height is None or text_height < SMALL_PANEL_TEXT_HEIGHT_PX
+
+
+def _median_height(heights: Sequence[float]) -> float | None:
+    valid = [float(h) for h in heights if math.isfinite(h) and h > 0]
+    return statistics.median(valid) if valid else None
+
+
+def _area_share(box: Box | None, rgb: Image) -> float | None:
+    if box is None:
+        return None
+    return (box[2] * box[3]) / float(rgb.shape[0] * rgb.shape[1])
+
+
+def _crop(rgb: Image, box: Box) -> Image:
+    """The box clipped to the image; a box that misses the image entirely is a caller's bug."""
+    x, y, w, h = box
+    x0, y0 = max(0, x), max(0, y)
+    x1, y1 = min(rgb.shape[1], x + w), min(rgb.shape[0], y + h)
+    if x1 <= x0 or y1 <= y0:
+        raise ValueError(f"box {box} does not overlap the {rgb.shape[1]}x{rgb.shape[0]} image")
+    return rgb[y0:y1, x0:x1]
+
+
+def _at_text_scale(region: Image, text_height: float | None) -> tuple[Image, float]:
+    """The region resized so its median text is TARGET_TEXT_HEIGHT_PX tall (at most MAX_UPSCALE
+    times larger), and the text height after resizing. Unknown text height: left as is."""
+    if text_height is None:
+        return region, TARGET_TEXT_HEIGHT_PX
+    scale = min(TARGET_TEXT_HEIGHT_PX / text_height, MAX_UPSCALE)
+    if abs(scale - 1.0) < 0.02:
+        return region, text_height
+    size = (max(1, round(region.shape[1] * scale)), max(1, round(region.shape[0] * scale)))
+    interpolation = cv2.INTER_AREA if scale < 1.0 else cv2.INTER_CUBIC
+    resized = cv2.resize(region, size, interpolation=interpolation)
+    return np.asarray(resized, dtype=np.uint8), text_height * scale
+
+
+def _blown_mask(rgb: Image) -> npt.NDArray[np.uint8]:
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    blown = (hsv[..., 2] > GLARE_MIN_VALUE) & (hsv[..., 1] < GLARE_MAX_SATURATION)
+    return blown.astype(np.uint8)
+
+
+def _away_from(mask: npt.NDArray[np.bool_], text_height_px: float) -> npt.NDArray[np.bool_]:
+    """Pixels more than half a text height from `mask`: a highlight's rim is an edge too, but
+    not one that says anything about focus."""
+    grown = _morph(mask.astype(np.uint8), cv2.MORPH_DILATE, text_height_px)
+    return np.asarray(grown == 0, dtype=np.bool_)
+
+
+def _morph(mask: npt.NDArray[np.uint8], op: int, diameter_px: float) -> npt.NDArray[np.uint8]:
+    size = max(3, round(diameter_px) | 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    return np.asarray(cv2.morphologyEx(mask, op, disc), dtype=np.uint8)
