@@ -9,7 +9,7 @@ import re
 from catalog.lexicon import Lexicon, lexicon
 from catalog.models import Ingredient, Interaction, Mark, ScanResult, Warning
 from catalog.parse import iter_text_lines
-from catalog.text import clean
+from catalog.text import clean, fold_accents
 
 _MAGNESIUM = "magnesium"
 _OXIDE = "magnesium_oxide"
@@ -19,7 +19,7 @@ _COMPLEX_WORDS = re.compile(r"\b(?:complex|blend|matrix|tri-?magnesium)\b", re.I
 def annotate(result: ScanResult) -> ScanResult:
     """Adds marks, look-alikes, interactions and warnings to a parsed label (in place)."""
     lex = lexicon()
-    text = "\n".join(clean(t) for t in iter_text_lines(result))
+    text = "\n".join(fold_accents(clean(t)) for t in iter_text_lines(result))
     result.marks, result.lookalikes = find_marks(lex, text)
     result.interactions = find_interactions(lex, result)
     result.warnings = find_warnings(lex, result)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from catalog.amounts import inline_row_ends
+from catalog.amounts import find_tail, inline_row_ends
 from catalog.lexicon import lexicon
 from catalog.models import BBox, Ingredient, PanelKind, ScanResult
 from catalog.rows import INCLUDES, NameParts, describe_forms, parse_row, split_name
@@ -258,7 +258,7 @@ def _read_row_line(state: _State, line: Line, text: str) -> None:
             for ing in rows:
                 _place_row(state, line, ing)
             return
-    if _read_energy_continuation(state, line, text):
+    if _read_energy_continuation(state, line, text) or _read_name_continuation(state, line, text):
         return
     if state.blend is not None and _is_member_line(state, line, text):
         _flush_pending(state)
@@ -266,6 +266,47 @@ def _read_row_line(state: _State, line: Line, text: str) -> None:
             _add_member(state, member, line)
         return
     state.pending.append(Line(text, line.indent, line.bbox, line.confidence))
+
+
+def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
+    """A narrow name column wraps under its row: "Vitamin C (as  250 mg  278%" then
+    "ascorbic acid)"; "Pantothenic 5 mg 100%" then "Acid". The line joins the row above when
+    the row's name has an open bracket, the line starts in lower case or with a bracket, or
+    the joined name is a nutrient the row's name alone is not."""
+    ingredients = state.result.ingredients
+    if state.pending or not ingredients or parse_row(text):
+        return False
+    previous = ingredients[-1]
+    if previous.blend is not None or (previous.is_blend and not _open_bracket(previous.text)):
+        return False
+    tail = find_tail(previous.text, allow_bare=True)
+    if tail is None:
+        return False
+    head, amounts = previous.text[: tail.start].rstrip(), previous.text[tail.start :]
+    joined = parse_row(f"{head} {text} {amounts}")
+    if not joined:
+        return False
+    lex = lexicon()
+    better_name = lex.nutrient_id(joined[0].name) is not None and previous.nutrient is None
+    if not (_open_bracket(head) or text[:1].islower() or text[:1] in "([" or better_name):
+        return False
+    first = joined[0]
+    first.bbox = _union(previous.bbox, line.bbox)
+    first.confidence = min(previous.confidence, line.confidence)
+    ingredients[-1] = first
+    return True
+
+
+def _open_bracket(text: str) -> bool:
+    return text.count("(") > text.count(")") or text.count("[") > text.count("]")
+
+
+def _union(a: BBox | None, b: BBox | None) -> BBox | None:
+    if a is None or b is None:
+        return a or b
+    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
+    x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
+    return (x0, y0, x1 - x0, y1 - y0)
 
 
 _ENERGY_PAIR = {"kJ": "kcal", "kcal": "kJ"}

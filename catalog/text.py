@@ -33,6 +33,15 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def fold_accents(text: str) -> str:
+    """ "VERIFIÈD" -> "VERIFIED": OCR adds accents that English labels do not print."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_PROTECT))
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return folded.translate(_RESTORE)
+
+
 def strip_trademarks(text: str) -> str:
     """Drops ®, ™, (R), (TM) and the braces some databases print around words."""
     return _BRACES.sub("", _TRADEMARKS.sub("", text))
@@ -42,7 +51,7 @@ def strip_trademarks(text: str) -> str:
 def normalize(text: str) -> str:
     """The comparison key: lower case, no trademarks, punctuation other than ' - + % / &
     dropped (so "Mag." is "mag" and "St. John's" is "st john's"), single spaces."""
-    text = strip_trademarks(clean(text)).translate(_QUOTES).lower()
+    text = fold_accents(strip_trademarks(clean(text))).translate(_QUOTES).lower()
     text = _PUNCT.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 

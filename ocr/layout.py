@@ -99,7 +99,8 @@ def group_rows(boxes: list[TextBox]) -> list[list[TextBox]]:
             rows.append(_Row([p]))
         else:
             best.items.append(p)
-    rows.sort(key=lambda r: statistics.median((i.y0 + i.y1) / 2 for i in r.items))
+    # By top edge: a heading in large type that spans two rows comes before them.
+    rows.sort(key=lambda r: statistics.median(i.y0 for i in r.items))
     return [[i.box for i in r.items] for r in rows]
 
 

@@ -1,0 +1,116 @@
+"""Rows rebuilt from engine boxes: tilt, curvature, side-by-side rows, large headings."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from ocr.layout import group_rows, split_side_by_side, tilt_degrees, to_lines
+from ocr.pipeline import unrotate_bbox
+from ocr.types import TextBox
+
+
+def box(text: str, x: float, y: float, w: float, h: float = 20.0, angle: float = 0.0) -> TextBox:
+    """A box whose top-left corner is (x, y), turned by `angle` degrees about that corner."""
+    a = math.radians(angle)
+    cos, sin = math.cos(a), math.sin(a)
+
+    def turn(dx: float, dy: float) -> tuple[float, float]:
+        return (x + dx * cos - dy * sin, y + dx * sin + dy * cos)
+
+    return TextBox(text, (turn(0, 0), turn(w, 0), turn(w, h), turn(0, h)), 0.9)
+
+
+def _texts(rows: list[list[TextBox]]) -> list[str]:
+    return [" ".join(b.text for b in r) for r in rows]
+
+
+def test_rows_of_a_level_panel_in_reading_order() -> None:
+    boxes = [
+        box("48%", 400, 40, 40),
+        box("Magnesium (as magnesium citrate)", 10, 40, 250),
+        box("200 mg", 300, 41, 60),
+        box("Zinc (as zinc picolinate) 5 mg", 10, 70, 240),
+        box("45%", 400, 71, 40),
+    ]
+    assert _texts(group_rows(boxes)) == [
+        "Magnesium (as magnesium citrate) 200 mg 48%",
+        "Zinc (as zinc picolinate) 5 mg 45%",
+    ]
+
+
+@pytest.mark.parametrize("angle", [-7.0, -3.0, 4.0, 8.0])
+def test_tilted_rows_stay_apart(angle: float) -> None:
+    """A tilted photo: the amount at the right end sits a whole row lower (or higher) than the
+    name at the left; rows are still found after undoing the tilt."""
+    slope = math.tan(math.radians(angle))
+    boxes = []
+    for i, (name, amount) in enumerate([("Magnesium", "200 mg"), ("Calcium", "100 mg"),
+                                        ("Zinc", "5 mg"), ("Copper", "1 mg")]):  # fmt: skip
+        y = 40 + 26 * i
+        boxes.append(box(name, 10, y, 200, angle=angle))
+        boxes.append(box(amount, 420, y + 410 * slope, 70, angle=angle))
+    assert tilt_degrees(boxes) == pytest.approx(angle, abs=0.5)
+    assert _texts(group_rows(boxes)) == ["Magnesium 200 mg", "Calcium 100 mg", "Zinc 5 mg",
+                                         "Copper 1 mg"]  # fmt: skip
+
+
+def test_curved_rows_are_chained_box_to_box() -> None:
+    """Around a bottle a row bends; each box joins the row of its left neighbour."""
+    boxes = []
+    for i, name in enumerate(["Magnesium", "Calcium", "Zinc"]):
+        y = 40 + 24 * i
+        for j, word in enumerate([name, "(as", "citrate)", "100", "mg", "25%"]):
+            x = 10 + 70 * j
+            bend = 0.00012 * (x - 220) ** 2  # rows sag by up to ~6 px at the ends
+            boxes.append(box(word, x, y + bend, 60, h=18))
+    assert _texts(group_rows(boxes)) == [
+        "Magnesium (as citrate) 100 mg 25%",
+        "Calcium (as citrate) 100 mg 25%",
+        "Zinc (as citrate) 100 mg 25%",
+    ]
+
+
+def test_side_by_side_rows_are_cut_at_wide_gaps_after_an_amount() -> None:
+    row = [box("Calories 120", 10, 10, 100), box("Fat Cal. 10", 200, 10, 90)]
+    assert [[b.text for b in s] for s in split_side_by_side(row, em=20)] == [
+        ["Calories 120"],
+        ["Fat Cal. 10"],
+    ]
+    # A name and its amount are not cut, however wide the gap.
+    row = [box("Magnesium (as oxide)", 10, 10, 150), box("250 mg 60%", 400, 10, 90)]
+    assert len(split_side_by_side(row, em=20)) == 1
+
+
+def test_large_heading_stands_alone() -> None:
+    boxes = [
+        box("Facts", 10, 30, 120, h=60),
+        box("Total Fat 8g 10%", 150, 40, 160),
+        box("Sodium 160mg 7%", 150, 70, 160),
+    ]
+    assert _texts(group_rows(boxes)) == ["Facts", "Total Fat 8g 10%", "Sodium 160mg 7%"]
+
+
+def test_lines_carry_boxes_in_the_photo_pixels() -> None:
+    """The engine read a crop at (100, 50), scaled 2x: boxes map back to the photo."""
+    lines = to_lines([box("Magnesium 200 mg", 20, 40, 200)], scale=2.0, offset=(100.0, 50.0))
+    assert lines[0].bbox == (110, 70, 100, 10)
+
+
+@pytest.mark.parametrize("turns", [0, 1, 2, 3])
+def test_unrotate_bbox_inverts_numpy_rot90(turns: int) -> None:
+    import numpy as np
+
+    width, height = 40, 30
+    image = np.zeros((height, width), np.uint8)
+    image[5:9, 10:20] = 1  # a 10 x 4 box at (10, 5)
+    turned = np.rot90(image, turns)
+    ys, xs = np.nonzero(turned)
+    seen = (
+        int(xs.min()),
+        int(ys.min()),
+        int(xs.max() - xs.min() + 1),
+        int(ys.max() - ys.min() + 1),
+    )
+    assert unrotate_bbox(seen, turns, width, height) == (10, 5, 10, 4)
