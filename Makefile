@@ -2,6 +2,8 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 LABEL ?= examples/labels/magnesium_glycinate.txt
+# A photo to scan; empty: a Supplement Facts photo made by the seeded generator.
+PHOTO ?=
 
 .PHONY: setup run parse test lint typecheck unit bench clean
 
@@ -9,6 +11,11 @@ setup:
 	@scripts/bootstrap.sh
 
 run: setup
+	@if [ -n "$(PHOTO)" ]; then $(BIN)/labelscan scan $(PHOTO); else \
+	  $(BIN)/python -m bench.synth.generate --out var/example --count 3 --seed 3 >/dev/null && \
+	  $(BIN)/labelscan scan var/example/images/0003.jpg; fi
+
+parse: setup
 	$(BIN)/labelscan parse $(LABEL)
 
 test: setup lint typecheck unit
@@ -25,6 +32,8 @@ unit:
 
 bench: setup
 	$(BIN)/python bench/parse_speed.py
+	$(BIN)/python bench/dsld_coverage.py
+	$(BIN)/python bench/ocr_accuracy.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

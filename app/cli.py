@@ -29,10 +29,10 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
-    from ocr.errors import ImageError
-
     from app.scan import scan_photos
+    from app.settings import get_settings
     from ocr.engines import EngineError
+    from ocr.errors import ImageError
 
     photos = []
     for name in args.images:
@@ -42,7 +42,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
             print(f"labelscan scan: cannot read {name}: {exc.strerror}", file=sys.stderr)
             return 2
     try:
-        result = scan_photos(photos, engine=args.engine)
+        result = scan_photos(photos, engine=args.engine or get_settings().ocr_engine)
     except ImageError as exc:
         print(f"labelscan scan: {exc.code}: {exc.detail}", file=sys.stderr)
         return 2
@@ -64,7 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("scan", help="read photos of one product's label as JSON")
     s.add_argument("images", nargs="+", help="JPEG, PNG, WebP or HEIC photos of one product")
     s.add_argument(
-        "--engine", choices=["rapidocr", "tesseract"], default="rapidocr", help="OCR engine"
+        "--engine",
+        choices=["rapidocr", "tesseract"],
+        default=None,
+        help="OCR engine (default: $LABELSCAN_OCR_ENGINE, else rapidocr)",
     )
     s.set_defaults(func=_cmd_scan)
     return parser

@@ -12,7 +12,7 @@ from ocr.pipeline import PageReading, read_photo
 
 
 def result_of_page(page: PageReading, image_index: int = 0) -> ScanResult:
-    result = read_lines(page.lines)
+    result = read_lines(page.lines, page.blocks)
     result.upc = page.upc
     for ing in result.ingredients:
         ing.image = image_index

@@ -98,9 +98,8 @@ def synthetic_items(count_: int, seed: int) -> list[Item]:
 
 def _naive_rows(engine_name: str, image_bytes: bytes) -> list[Row]:
     """The baseline: whole photo, text lines bucketed by height, a regex per line."""
-    from ocr.image import decode
-
     from ocr.engines import get_engine
+    from ocr.image import decode
 
     rgb = decode(image_bytes).rgb
     if engine_name == "tesseract":

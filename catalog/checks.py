@@ -5,6 +5,7 @@ and label warnings. Pure functions over a ScanResult; the score comes later and 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from catalog.lexicon import Lexicon, lexicon
 from catalog.models import Ingredient, Interaction, Mark, ScanResult, Warning
@@ -16,10 +17,11 @@ _OXIDE = "magnesium_oxide"
 _COMPLEX_WORDS = re.compile(r"\b(?:complex|blend|matrix|tri-?magnesium)\b", re.I)
 
 
-def annotate(result: ScanResult) -> ScanResult:
+def annotate(result: ScanResult, extra_text: Sequence[str] = ()) -> ScanResult:
     """Adds marks, look-alikes, interactions and warnings to a parsed label (in place)."""
     lex = lexicon()
-    text = "\n".join(fold_accents(clean(t)) for t in iter_text_lines(result))
+    lines = [*iter_text_lines(result), *extra_text]
+    text = "\n".join(fold_accents(clean(t)) for t in lines)
     result.marks, result.lookalikes = find_marks(lex, text)
     result.interactions = find_interactions(lex, result)
     result.warnings = find_warnings(lex, result)

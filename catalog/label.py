@@ -14,6 +14,7 @@ def read_text(text: str) -> ScanResult:
     return annotate(parse_text(text))
 
 
-def read_lines(lines: Sequence[Line]) -> ScanResult:
-    """Lines with layout (from OCR) -> parsed, checked result."""
-    return annotate(parse_lines(lines))
+def read_lines(lines: Sequence[Line], extra_text: Sequence[str] = ()) -> ScanResult:
+    """Lines with layout (from OCR) -> parsed, checked result. `extra_text` is other text
+    seen on the photo (seals read as stacked blocks), searched for marks only."""
+    return annotate(parse_lines(lines), extra_text)

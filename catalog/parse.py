@@ -82,6 +82,7 @@ class _State:
     other: list[str] | None = None  # the "Other ingredients" paragraph while it is open
     footnotes: list[str] = field(default_factory=list)
     has_layout: bool = False
+    last: str = ""  # what the previous line was: "row", "serving_size", "footnote", ...
 
 
 def parse_text(text: str) -> ScanResult:
@@ -109,7 +110,24 @@ def parse_lines(lines: Sequence[Line]) -> ScanResult:
 
 
 def _feed(state: _State, line: Line) -> None:
+    previous, state.last = state.last, ""
     text = clean(line.text)
+    if previous == "footnote" and text[:1].islower():
+        state.footnotes[-1] += f" {text}"  # a footnote wrapped onto the next line
+        state.last = "footnote"
+        return
+    size = state.result.panel.serving_size or ""
+    if (
+        previous == "serving_size"
+        and _SERVING_WRAP.match(text)
+        and not size.endswith(")")
+        and not _COLUMN_HEADING.match(text)
+    ):
+        # "Serving Size 2 Vegetable" / "Capsules": the unit wrapped onto the next line.
+        panel = state.result.panel
+        panel.serving_size = f"{panel.serving_size} {text.strip(' .')}"
+        state.last = "serving_size"
+        return
     if not text:
         _flush_pending(state)
         _close_other(state)
@@ -126,13 +144,17 @@ def _feed(state: _State, line: Line) -> None:
     text = _read_heading(state, text)
     if not text:
         return
+    size_before = state.result.panel.serving_size
     text = _read_serving(state, text)
+    if state.result.panel.serving_size != size_before:
+        state.last = "serving_size"
     if not text or (_COLUMN_HEADING.match(text) and not parse_row(text)):
         return
     if _FOOTNOTE.search(text):
         _flush_pending(state)
         _finish_blend(state)
         state.footnotes.append(text)
+        state.last = "footnote"
         return
     other = _OTHER.match(text)
     if other:
@@ -144,9 +166,10 @@ def _feed(state: _State, line: Line) -> None:
             _close_other(state)
             _feed(state, Line(rest, line.indent, line.bbox, line.confidence))
         return
-    _read_row_line(state, line, text)
+    _read_row_line(state, line, text, continues_row=previous == "row")
 
 
+_SERVING_WRAP = re.compile(r"^[A-Za-z][A-Za-z-]*(?:\s+[A-Za-z][A-Za-z-]*){0,2}\.?$")
 _HEADING_REMNANT = re.compile(r"^\s*facts\b\s*", re.I)
 
 
@@ -244,7 +267,8 @@ def _read_inline_blend(state: _State, line: Line, text: str) -> bool:
     return True
 
 
-def _read_row_line(state: _State, line: Line, text: str) -> None:
+def _read_row_line(state: _State, line: Line, text: str, *, continues_row: bool) -> None:
+    state.last = "row"
     if _read_inline_blend(state, line, text):
         return
     candidates = _candidates(state, text)
@@ -258,7 +282,9 @@ def _read_row_line(state: _State, line: Line, text: str) -> None:
             for ing in rows:
                 _place_row(state, line, ing)
             return
-    if _read_energy_continuation(state, line, text) or _read_name_continuation(state, line, text):
+    if _read_energy_continuation(state, line, text):
+        return
+    if continues_row and _read_name_continuation(state, line, text):
         return
     if state.blend is not None and _is_member_line(state, line, text):
         _flush_pending(state)
@@ -266,6 +292,7 @@ def _read_row_line(state: _State, line: Line, text: str) -> None:
             _add_member(state, member, line)
         return
     state.pending.append(Line(text, line.indent, line.bbox, line.confidence))
+    state.last = "pending"
 
 
 def _read_name_continuation(state: _State, line: Line, text: str) -> bool:

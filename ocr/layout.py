@@ -156,3 +156,47 @@ def to_lines(
             )
         )
     return lines
+
+
+# Boxes closer than this many text heights, one above the other, belong to one stacked block.
+_STACK_GAP_EM = 1.2
+_STACK_MAX_BOXES = 4
+_STACK_WIDTH_RATIO = 2.5
+
+
+def stacked_blocks(boxes: list[TextBox]) -> list[str]:
+    """Short texts stacked one above the other: a round seal ("USP" over "VERIFIED") next to
+    another seal reads as two rows ("USP NSF", "VERIFIED CERTIFIED"); reading each stack top to
+    bottom gives its words back in order."""
+    if len(boxes) < 2:
+        return []
+    em = statistics.median(b.height for b in boxes if b.height > 0) if boxes else 1.0
+    parent = list(range(len(boxes)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            b = boxes[j]
+            overlap = min(a.right, b.right) - max(a.left, b.left)
+            narrow = min(a.right - a.left, b.right - b.left)
+            gap = max(a.top, b.top) - min(a.bottom, b.bottom)
+            # Boxes may overlap a little vertically: engines pad them.
+            stacked = -0.5 * em <= gap <= _STACK_GAP_EM * em
+            # Lines of a paragraph are stacked too; a seal's words are of similar width.
+            wide = max(a.right - a.left, b.right - b.left)
+            similar = narrow > 0 and wide <= _STACK_WIDTH_RATIO * narrow
+            if similar and overlap >= 0.5 * narrow and stacked:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[TextBox]] = {}
+    for i, b in enumerate(boxes):
+        groups.setdefault(find(i), []).append(b)
+    return [
+        " ".join(b.text for b in sorted(g, key=lambda b: b.top))
+        for g in groups.values()
+        if 2 <= len(g) <= _STACK_MAX_BOXES
+    ]

@@ -23,7 +23,7 @@ from catalog.parse import Line
 from ocr.barcode import read_barcodes, upc_of
 from ocr.engines import Engine, EngineName, get_engine
 from ocr.image import decode, downscale, rotate
-from ocr.layout import to_lines
+from ocr.layout import stacked_blocks, to_lines
 from ocr.quality import assess
 from ocr.types import Image, QualityReport, TextBox
 
@@ -60,6 +60,8 @@ class PageReading:
     quarter_turns: int = 0  # how the page was turned before reading (counter-clockwise)
     engine: str = ""
     boxes: list[TextBox] = field(default_factory=list)
+    # Text of small stacked blocks (seals), for finding marks; not panel rows.
+    blocks: list[str] = field(default_factory=list)
 
 
 def _panel_words(boxes: list[TextBox]) -> int:
@@ -227,4 +229,5 @@ def read_photo(data: bytes, engine_name: EngineName = "rapidocr") -> PageReading
         quarter_turns=reading.turns,
         engine=engine.name,
         boxes=reading.boxes,
+        blocks=stacked_blocks(reading.boxes),
     )

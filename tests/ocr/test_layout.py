@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from ocr.layout import group_rows, split_side_by_side, tilt_degrees, to_lines
+from ocr.layout import group_rows, split_side_by_side, stacked_blocks, tilt_degrees, to_lines
 from ocr.pipeline import unrotate_bbox
 from ocr.types import TextBox
 
@@ -114,3 +114,18 @@ def test_unrotate_bbox_inverts_numpy_rot90(turns: int) -> None:
         int(ys.max() - ys.min() + 1),
     )
     assert unrotate_bbox(seen, turns, width, height) == (10, 5, 10, 4)
+
+
+def test_seals_side_by_side_are_read_one_stack_at_a_time() -> None:
+    boxes = [
+        box("Produced in an NSF GMP", 100, 850, 260),
+        box("registered facility.", 100, 880, 220),
+        box("USP", 106, 915, 67, h=36),
+        box("NSF", 214, 911, 67, h=36),
+        box("VERIFIED", 111, 943, 59, h=21),
+        box("CERTIFIED", 217, 940, 63, h=18),
+    ]
+    assert _texts(group_rows(boxes))[-2:] == ["USP NSF", "VERIFIED CERTIFIED"]
+    blocks = stacked_blocks(boxes)
+    assert "USP VERIFIED" in blocks
+    assert "NSF CERTIFIED" in blocks
