@@ -286,7 +286,7 @@ def _read_row_line(state: _State, line: Line, text: str, *, continues_row: bool)
         return
     if continues_row and _read_name_continuation(state, line, text):
         return
-    if state.blend is not None and _is_member_line(state, line, text):
+    if state.blend is not None and _indented_under_blend(state, line) is not False:
         _flush_pending(state)
         for member in split_top_level(_BULLET.sub("", text), ",;"):
             _add_member(state, member, line)
@@ -419,10 +419,11 @@ def _reads_as_row(text: str) -> bool:
     return bool(rows) and bool(rows[0].name)
 
 
-def _is_member_line(state: _State, line: Line, text: str) -> bool:
+def _indented_under_blend(state: _State, line: Line) -> bool | None:
+    """Whether the line is indented under the open blend; None when there is no layout."""
     if state.has_layout and line.indent is not None and state.blend_indent is not None:
         return line.indent > state.blend_indent
-    return True
+    return None
 
 
 def _place_row(state: _State, line: Line, ing: Ingredient) -> None:
@@ -439,8 +440,9 @@ def _place_row(state: _State, line: Line, ing: Ingredient) -> None:
 
 
 def _belongs_to_blend(state: _State, line: Line, ing: Ingredient) -> bool:
-    if state.has_layout and line.indent is not None and state.blend_indent is not None:
-        return line.indent > state.blend_indent
+    indented = _indented_under_blend(state, line)
+    if indented is not None:
+        return indented
     # Without layout: a member has no %DV of its own and does not head another blend.
     return (
         ing.dv_percent is None
@@ -522,7 +524,3 @@ def iter_text_lines(result: ScanResult) -> Iterable[str]:
         yield ing.text
     yield from result.other_ingredients
     yield from result.unparsed
-
-
-def normalized_names(result: ScanResult) -> list[str]:
-    return [normalize(i.name) for i in result.ingredients]
