@@ -42,7 +42,8 @@ _AMOUNT_PER = re.compile(
     r"^\s*(?:amount\s+per\s+\w+|each\s+\w+\s+contains|per\s+serving)\s*:?\s*", re.I
 )
 _SERVINGS = re.compile(
-    r"servings?\s+per\s+(?:container|package|bottle|pack)\s*[:.]?\s*(?P<v>[^\s].*?)\s*$"
+    r"servings?\s+per\s+(?:container|package|bottle|pack)\s*[:.]?\s*"
+    r"(?P<v>(?:about|approx\.?|approximately|abt\.?|varied|varies)?\s*[\d½¼¾.,/-]*)"
     r"|(?P<w>(?:about\s+|approx\.?\s+)?\d[\d.,]*)\s+servings?\s+per\s+(?:container|package)",
     re.I,
 )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from catalog import elemental
 from catalog.amounts import Column, Tail, find_tail, parse_number, unit_of
 from catalog.lexicon import Lexicon, lexicon
-from catalog.models import Ingredient
+from catalog.models import Ingredient, Unit
 from catalog.text import clean, normalize, split_top_level
 
 _FORM_INTRO = re.compile(
@@ -32,7 +32,29 @@ _TRAILING_MARK = re.compile(r"(?:\s*(?:®|™|℠|\((?:r|tm)\)))+\s*$", re.IGNOR
 INCLUDES = re.compile(
     r"^\s*incl(?:udes|\.)?\s+(?P<qty>.+?)\s+(?P<name>added\s+sugars?)\b(?P<rest>.*)$", re.I
 )
+_NAME_UNIT = re.compile(r"\b(?:kj|kcal)\b")
+_NAME_UNIT_PRINTED = re.compile(r"\s*\b(?:kJ|kcal|KJ|KCAL|Kcal)\b\s*")
 _ENERGY = re.compile(r"\b(?:energy|calories|calorie|cal|kcal)\b")
+
+
+# "+ Trans", "• Sodium": a sub-row marker before the name.
+_LEADING_MARK = re.compile(r"^[+•·*–-]+\s*")
+_BILINGUAL = re.compile(r"\s*/\s*")
+
+
+def _english_part(name: str) -> str:
+    """ "Fat / Lipides", "Sodium/Sodio": bilingual panels print the English name first. Kept
+    whole unless the first part is a nutrient and the second is not another nutrient (so
+    "Magnesium Citrate/Malate" and "EPA/DHA" stay as printed)."""
+    if "/" not in name:
+        return name
+    parts = _BILINGUAL.split(name)
+    lex = lexicon()
+    first = lex.nutrient_id(parts[0])
+    if first is None or not parts[0]:
+        return name
+    others = {lex.nutrient_id(p) for p in parts[1:] if p}
+    return parts[0] if others <= {None, first} else name
 
 
 @dataclass(slots=True)
@@ -80,7 +102,7 @@ def split_name(text: str) -> NameParts:
     name = " ".join("".join(kept).split())
     if not name.isalnum():  # only then can it end in a mark or a dot leader
         name = _DOT_LEADER.sub("", _TRAILING_MARK.sub("", name))
-    name = name.strip(_NAME_TRIM)
+    name = _english_part(_LEADING_MARK.sub("", name.strip(_NAME_TRIM)))
     if not form_groups:
         bare = _BARE_FORM_INTRO.match(name)
         lex = lexicon()
@@ -133,6 +155,7 @@ def _find_row_tail(text: str) -> tuple[str, Tail] | None:
 _HEADING_BEFORE_AMOUNT = re.compile(
     r"(?:\bper|\beach|\bserving\s+size|\bservings?|\bcontains|\bprovides)\s*:?\s*$", re.I
 )
+_HEADING_NAME = re.compile(r"^\s*(?:per|par|pour|each|amount\s+per)\b", re.I)
 _DV_ONLY_ROW = re.compile(
     r"^(?P<name>[A-Za-z][\w .,'/-]*?)\s+(?P<dvop><)?\s*(?P<dv>\d{1,3})\s*%\s*$"
 )
@@ -162,16 +185,26 @@ def parse_row(text: str, *, fuzzy: bool = False) -> list[Ingredient]:
     if found is None:
         return _dv_only_row(text, fuzzy)
     text, tail = found
-    if _HEADING_BEFORE_AMOUNT.search(text[: tail.start]):
-        return []  # "Per 100 g", "Serving size 2 capsules": a heading, not a row
+    head = text[: tail.start]
+    if _HEADING_BEFORE_AMOUNT.search(head) or _HEADING_NAME.match(head):
+        return []  # "Per 100 g", "Per 250 mL / par", "Serving size 2 capsules": headings
     parts = split_name(text[: tail.start])
     lex = lexicon()
     nutrient = lex.nutrient_id(parts.name, fuzzy=fuzzy) if parts.name else None
     columns = tail.columns
     if columns[0].unit is None:
-        if nutrient in ("calories", "energy") or _ENERGY.search(normalize(parts.name)):
+        key = normalize(parts.name)
+        if nutrient in ("calories", "energy") or _ENERGY.search(key):
+            # "Energy kJ 760": the unit printed in the name column.
+            unit_word = _NAME_UNIT.search(key)
+            unit: Unit = "kJ" if unit_word and unit_word.group(0) == "kj" else "kcal"
+            if unit_word:
+                parts.name = _english_part(
+                    _NAME_UNIT_PRINTED.sub(" ", parts.name).strip(_NAME_TRIM)
+                )
+                nutrient = lex.nutrient_id(parts.name, fuzzy=fuzzy) if parts.name else None
             for col in columns:
-                col.unit = col.unit or "kcal"
+                col.unit = col.unit or unit
         elif columns[0].dv_percent is None:
             return []  # a bare number with nothing to say it is an amount
     energy_units = [c.unit for c in columns]
