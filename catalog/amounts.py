@@ -218,9 +218,9 @@ def find_tail(line: str, allow_bare: bool = False) -> Tail | None:
     return None
 
 
-_NEXT_NAME = re.compile(r"\s*(?=[A-Z][a-z])")
-_BARE_THEN_NAME = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s+(?=[A-Z][a-z])")
-_DV_THEN_NAME = re.compile(rf"(?<![\w.,])(?:{_NUM})\s*%(?=\s+[A-Z][a-z])")
+_NEXT_NAME = re.compile(r"\s*(?=[A-Z][A-Za-z])")
+_BARE_THEN_NAME = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s+(?=[A-Z][A-Za-z])")
+_DV_THEN_NAME = re.compile(rf"(?<![\w.,])(?:{_NUM})\s*%(?=\s+[A-Z][A-Za-z])")
 _BARE_THEN_NAME = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s+(?=[A-Z][a-z])")
 
 

@@ -34,7 +34,7 @@ _HEADINGS: list[tuple[re.Pattern[str], PanelKind]] = [
      "eu_nutrition"),
 ]  # fmt: skip
 _SERVING_SIZE = re.compile(
-    r"serving\s+size\s*[:.]?\s*(?P<v>.+?)\s*"
+    r"serv(?:ing|\.)?\s*size\s*[:.]?\s*(?P<v>.+?)\s*"
     r"(?=$|\b(?:amount|servings?|each)\s+(?:per|\w+\s+contains)\b|\b\d+\s+servings?\s+per\b|:)",
     re.I,
 )
@@ -102,12 +102,88 @@ def parse_lines(lines: Sequence[Line]) -> ScanResult:
     state = _State()
     indents = {ln.indent for ln in lines if ln.indent is not None and ln.text.strip()}
     state.has_layout = len(indents) > 1
-    for line in lines:
+    for line in unwrap_linear(lines):
         _feed(state, line)
     _flush_pending(state)
     _close_other(state)
     _finish_blend(state)
     return state.result
+
+
+# A linear (paragraph) panel: "Amount per serving: Calories 10, Total Fat 0g (0% DV), ..."
+# wrapped over several lines, a row often cut in two at a line end.
+_AMOUNT_TOKEN = re.compile(r"[\dO]\s*(?:(?:mg|mcg|g|iu|kcal|kj)\b|%)", re.I)
+_DV_BRACKET = re.compile(r"\(\s*<?\s*[\dO][\d.,]*\s*%[^()]*$|\(\s*<?\s*[\dO][\d.,]*\s*%")
+
+
+def _split_paragraph(text: str) -> list[str]:
+    """Top-level commas and semicolons, forgiving a %DV bracket the camera did not close:
+    in "Total Fat 0g (0% DM, Sodium 5mg" the comma still ends the item."""
+    parts: list[str] = []
+    depth, start, opened = 0, 0, 0
+    for i, ch in enumerate(text):
+        unclosed_dv = depth > 0 and _DV_BRACKET.match(text, opened) is not None
+        if ch in "([":
+            depth = 1 if unclosed_dv else depth + 1
+            opened = i
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch in ",;":
+            if unclosed_dv:
+                depth = 0
+            if depth == 0:
+                parts.append(text[start:i])
+                start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _is_linear(text: str) -> bool:
+    return len(_split_paragraph(text)) >= 3 and len(_AMOUNT_TOKEN.findall(text)) >= 2
+
+
+def unwrap_linear(lines: Sequence[Line]) -> list[Line]:
+    """Joins the lines of a linear panel into one paragraph and cuts it into one line per
+    item at its top-level commas, so a row cut at a line end reads whole again. Other lines
+    pass through unchanged."""
+    out: list[Line] = []
+    paragraph: list[Line] = []
+
+    def flush() -> None:
+        if not paragraph:
+            return
+        joined = " ".join(clean(p.text) for p in paragraph)
+        joined = re.sub(r"(\w)- (\w)", r"\1\2", joined)  # words hyphenated at a line end
+        box = None
+        for p in paragraph:
+            box = _union(box, p.bbox)
+        confidence = min(p.confidence for p in paragraph)
+        out.extend(Line(item, None, box, confidence) for item in _linear_items(joined))
+        paragraph.clear()
+
+    for line in lines:
+        if paragraph or _is_linear(line.text):
+            paragraph.append(line)
+            if not _is_linear(line.text) and clean(line.text).endswith("."):
+                flush()
+            continue
+        out.append(line)
+    flush()
+    return out
+
+
+# A full stop ends a sentence after a word of four letters or more, a bracket or "DV"; not
+# after an abbreviation ("St. John's Wort", "Sat. Fat").
+_SENTENCE = re.compile(r"(?:(?<=[A-Za-z]{4})|(?<=[)%])|(?<=DV))\.\s+(?=[A-Z])")
+
+
+def _linear_items(paragraph: str) -> list[str]:
+    """Items of a paragraph, each ending where the next name begins: commas and semicolons
+    at the top level, and full stops that end a sentence."""
+    items: list[str] = []
+    for part in _split_paragraph(paragraph):
+        items.extend(p for p in _SENTENCE.split(part) if p.strip())
+    return items
 
 
 def _feed(state: _State, line: Line) -> None:
@@ -149,6 +225,9 @@ def _feed(state: _State, line: Line) -> None:
     text = _read_serving(state, text)
     if state.result.panel.serving_size != size_before:
         state.last = "serving_size"
+    per = _AMOUNT_PER.match(text)
+    if per and per.end() < len(text):  # "Amount per serving: Calories 10"
+        text = text[per.end() :]
     if not text or (_COLUMN_HEADING.match(text) and not parse_row(text)):
         return
     if _FOOTNOTE.search(text):
@@ -198,7 +277,7 @@ def _read_serving(state: _State, text: str) -> str:
     servings = _SERVINGS.search(text)
     end = 0
     if size and size.group("v").strip():
-        panel.serving_size = size.group("v").strip(" .:")
+        panel.serving_size = size.group("v").strip(" .:,;")
         count = _SERVING_COUNT.match(panel.serving_size)
         panel.serving_count = float(count.group(1)) if count else None
         end = size.end()
@@ -237,7 +316,7 @@ def _close_other(state: _State) -> None:
         return
     paragraph = " ".join(p for p in state.other if p).strip()
     state.other = None
-    for part in split_top_level(paragraph, ",;"):
+    for part in _split_paragraph(paragraph):
         item = re.sub(r"^(?:and|&)\s+", "", part, flags=re.I).strip(" .")
         if item:
             state.result.other_ingredients.append(item)

@@ -157,7 +157,9 @@ _HEADING_BEFORE_AMOUNT = re.compile(
 )
 _HEADING_NAME = re.compile(r"^\s*(?:per|par|pour|each|amount\s+per)\b", re.I)
 _DV_ONLY_ROW = re.compile(
-    r"^(?P<name>[A-Za-z][\w .,'/-]*?)\s+(?P<dvop><)?\s*(?P<dv>\d{1,3})\s*%\s*$"
+    r"^(?P<name>[A-Za-z][\w .,'/-]*?)\s+\(?\s*(?P<dvop><)?\s*(?P<dv>\d{1,3})\s*%\s*(?:dv)?\s*\)?"
+    r"\s*$",
+    re.I,
 )
 
 
