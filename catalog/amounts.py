@@ -71,11 +71,18 @@ MULTIPLIERS = {"billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "m": 1e6, "t
 TO_MG: dict[str, float] = {"mg": 1.0, "g": 1000.0, "mcg": 0.001}
 
 
+_DOT_THOUSANDS = re.compile(r"^[1-9]\d{0,2}\.\d{2}0$")
+
+
 def parse_number(text: str) -> float:
     """'1,000' -> 1000; '37,5' -> 37.5 (a decimal comma); '.5' -> 0.5."""
     text = text.strip()
     if text == "O":
         return 0.0
+    if _DOT_THOUSANDS.match(text):
+        # "1.000 mcg": a thousands point (or a comma the camera read as one); labels do not
+        # print decimals with trailing zeros.
+        return float(text.replace(".", ""))
     if "," in text:
         head, _, tail = text.rpartition(",")
         thousands = len(tail) == 3 and head not in ("", "0") and "." not in head

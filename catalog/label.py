@@ -5,16 +5,37 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from catalog.checks import annotate
+from catalog.lexicon import lexicon
 from catalog.models import ScanResult
 from catalog.parse import Line, parse_lines, parse_text
+from catalog.profile import Profile
+from catalog.score import score_label
 
 
-def read_text(text: str) -> ScanResult:
-    """Label text (one panel line per line) -> parsed, checked result."""
-    return annotate(parse_text(text))
+def correct_misread_names(result: ScanResult) -> None:
+    """OCR misreads letters ("lodine", "Magnesiurn"): a row name that is no nutrient but
+    nearly spells one is given the nutrient's name, flagged `name_corrected`."""
+    lex = lexicon()
+    for ing in result.ingredients:
+        if ing.nutrient is not None or not ing.name:
+            continue
+        nutrient = lex.nutrient_id(ing.name, fuzzy=True)
+        if nutrient is not None:
+            ing.nutrient = nutrient
+            ing.name = lex.nutrients[nutrient].name
+            ing.flags.append("name_corrected")
 
 
-def read_lines(lines: Sequence[Line], extra_text: Sequence[str] = ()) -> ScanResult:
+def read_text(text: str, profile: Profile | None = None) -> ScanResult:
+    """Label text (one panel line per line) -> parsed, checked, scored result."""
+    return score_label(annotate(parse_text(text)), profile)
+
+
+def read_lines(
+    lines: Sequence[Line], extra_text: Sequence[str] = (), profile: Profile | None = None
+) -> ScanResult:
     """Lines with layout (from OCR) -> parsed, checked result. `extra_text` is other text
     seen on the photo (seals read as stacked blocks), searched for marks only."""
-    return annotate(parse_lines(lines), extra_text)
+    result = parse_lines(lines)
+    correct_misread_names(result)
+    return score_label(annotate(result, extra_text), profile)

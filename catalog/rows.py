@@ -20,6 +20,8 @@ _FORM_INTRO = re.compile(
     r"^\s*(?:form\s*:\s*)?(?:as|from|supplied\s+as|provided\s+as|providing|source\s*:)\b[\s:]*",
     re.IGNORECASE,
 )
+_MINERAL_COMPLEX = re.compile(r"\b(?:complex|blend|matrix)\b", re.IGNORECASE)
+_FROM_INTRO = re.compile(r"^\s*from\s*$", re.IGNORECASE)
 _BARE_FORM_INTRO = re.compile(r"^(?P<name>.+?)[,:]?\s+(?:as|from)\s+(?P<forms>.+)$", re.IGNORECASE)
 _COMPOUND_AMOUNT = re.compile(
     r"^(?P<num>\d[\d,.]*)\s*(?P<unit>mg|mcg|µg|g)\b\.?\s*(?:of\s+)?", re.IGNORECASE
@@ -163,6 +165,21 @@ _DV_ONLY_ROW = re.compile(
 )
 
 
+def _inside_form_group(head: str) -> bool:
+    """Whether the text before an amount ends inside an open "(as" / "(from" bracket."""
+    _, groups = _groups(head)
+    if not groups:
+        return False
+    _, end, content = groups[-1]
+    # Only "from" is followed by the compound's weight; "(as 250 mg 278%" is a name whose
+    # form wrapped below its amounts.
+    return (
+        end == len(head)
+        and head[end - 1 : end] not in (")", "]")
+        and bool(_FROM_INTRO.match(content))
+    )
+
+
 def _dv_only_row(text: str, fuzzy: bool) -> list[Ingredient]:
     """ "Vitamin A 10%": older US panels print some nutrients as a %DV alone."""
     m = _DV_ONLY_ROW.match(text)
@@ -188,6 +205,8 @@ def parse_row(text: str, *, fuzzy: bool = False) -> list[Ingredient]:
         return _dv_only_row(text, fuzzy)
     text, tail = found
     head = text[: tail.start]
+    if _inside_form_group(head):
+        return []  # "Magnesium (from 2,000 mg": the amount of a form, the row goes on below
     if _HEADING_BEFORE_AMOUNT.search(head) or _HEADING_NAME.match(head):
         return []  # "Per 100 g", "Per 250 mL / par", "Serving size 2 capsules": headings
     parts = split_name(text[: tail.start])
@@ -243,6 +262,12 @@ def describe_forms(lex: Lexicon, ing: Ingredient, parts: NameParts) -> None:
         form_texts += texts
     salt = None if ing.nutrient else lex.salt_named(ing.name)
     mineral = ing.nutrient if lex.is_mineral(ing.nutrient) else (salt[0] if salt else None)
+    named_complex = False
+    if mineral is None and ing.nutrient is None and _MINERAL_COMPLEX.search(ing.name):
+        # "Magnesium Complex (as oxide, citrate) 400 mg 95%": a mineral's row under a blend
+        # name. Like a salt-named row, its amount is the mineral only if the %DV says so.
+        mineral = lex.mineral_in(ing.name)
+        named_complex = mineral is not None
     if mineral and not form_texts and not salt:
         # Canadian labels: "Magnesium (magnesium glycinate)" without "as".
         for group in parts.other_groups:
@@ -277,7 +302,9 @@ def describe_forms(lex: Lexicon, ing: Ingredient, parts: NameParts) -> None:
     ing.forms = forms
     ing.flags = flags
     ing.nutrient = ing.nutrient or mineral
-    elemental.assess(lex, ing, mineral, salt_named=salt is not None, compound_mg=compound_mg)
+    elemental.assess(
+        lex, ing, mineral, salt_named=salt is not None or named_complex, compound_mg=compound_mg
+    )
 
 
 def _compound_forms(lex: Lexicon, texts: list[str]) -> list[str]:
