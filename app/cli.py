@@ -53,6 +53,67 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.db.migrate import upgrade
+    from app.logs import configure_logging
+    from app.main import create_app
+    from app.settings import Settings
+
+    settings = Settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    # The schema is brought up to date before the first request can touch it.
+    upgrade(settings.database_url)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_config=None,  # our structlog handler formats uvicorn's records too
+        proxy_headers=True,
+        timeout_graceful_shutdown=30,
+    )
+    return 0
+
+
+def _cmd_keys_create(args: argparse.Namespace) -> int:
+    from app.db.migrate import upgrade
+    from app.db.session import make_engine, session_scope
+    from app.services.auth import create_key
+    from app.settings import Settings
+
+    url = Settings().database_url
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        for session in session_scope(engine):
+            key = create_key(session, name=args.name, role=args.role)
+    except ValueError as exc:
+        print(f"labelscan keys create: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(key)
+    print(
+        f"API key {args.name!r} ({args.role}) created. It is shown only this once; "
+        "send it as `Authorization: Bearer <key>`.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _cmd_openapi(args: argparse.Namespace) -> int:
+    import json
+
+    from app.main import create_app
+    from app.settings import Settings
+
+    # The spec does not depend on the database; an in-memory one keeps this free of files.
+    spec = create_app(Settings(database_url="sqlite://", log_level="WARNING")).openapi()
+    print(json.dumps(spec, indent=2, ensure_ascii=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="labelscan", description="Read and score supplement facts panels."
@@ -70,6 +131,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="OCR engine (default: $LABELSCAN_OCR_ENGINE, else rapidocr)",
     )
     s.set_defaults(func=_cmd_scan)
+    v = sub.add_parser("serve", help="run the HTTP API (upgrades the database schema first)")
+    v.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    v.add_argument("--port", type=int, default=8000, help="port to listen on")
+    v.set_defaults(func=_cmd_serve)
+    k = sub.add_parser("keys", help="manage API keys")
+    ksub = k.add_subparsers(dest="keys_command", required=True)
+    kc = ksub.add_parser("create", help="create an API key and print it (once)")
+    kc.add_argument("--name", required=True, help="who uses it; recorded on their changes")
+    kc.add_argument("--role", choices=["app", "reviewer"], default="app")
+    kc.set_defaults(func=_cmd_keys_create)
+    o = sub.add_parser("openapi", help="print the HTTP API's OpenAPI spec as JSON")
+    o.set_defaults(func=_cmd_openapi)
     return parser
 
 

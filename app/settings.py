@@ -5,19 +5,47 @@ from __future__ import annotations
 import functools
 from typing import Literal
 
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ocr.image import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS
 
+DEFAULT_DATABASE_URL = "sqlite:///var/labelscan.db"
+
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LABELSCAN_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="LABELSCAN_", extra="ignore", populate_by_name=True
+    )
 
     # The OCR engine for photos; both are installed, RapidOCR measured better (bench/).
     ocr_engine: Literal["rapidocr", "tesseract"] = "rapidocr"
     # Upload limits, checked before any pixel is decoded.
     max_image_bytes: int = DEFAULT_MAX_BYTES
     max_image_pixels: int = DEFAULT_MAX_PIXELS
+
+    # --- HTTP service ---
+    # SQLite by default; PostgreSQL as postgresql+psycopg://user@host/db. The unprefixed
+    # DATABASE_URL is what hosting platforms set, so both spellings are read.
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        validation_alias=AliasChoices("LABELSCAN_DATABASE_URL", "DATABASE_URL"),
+    )
+    # Local use only: every request acts as a reviewer named "local".
+    auth_disabled: bool = False
+    # OCR holds a core for seconds: a small pool, a short queue, then 503 + Retry-After rather
+    # than an unbounded backlog that times every client out.
+    scan_workers: int = Field(default=2, ge=1, le=64)
+    scan_queue: int = Field(default=4, ge=0, le=1000)
+    retry_after_s: int = Field(default=5, ge=1)
+    # Photos in one scan request, and the whole multipart body (counted while it streams in).
+    max_images_per_scan: int = Field(default=6, ge=1)
+    max_upload_bytes: int = Field(default=60_000_000, ge=1)
+    # Any other request body (JSON).
+    max_json_bytes: int = Field(default=1_000_000, ge=1)
+    log_level: str = "INFO"
+    # JSON log lines for machines; plain key=value lines are easier on a terminal.
+    log_json: bool = True
 
 
 @functools.cache

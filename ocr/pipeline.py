@@ -27,8 +27,10 @@ from ocr.layout import stacked_blocks, to_lines
 from ocr.quality import assess
 from ocr.types import Image, QualityReport, TextBox
 
-# Photos whose long side is at most this are read whole; larger ones are cropped first.
-READ_WHOLE_MAX_SIDE = 2000
+# Photos up to this size are read whole (the recogniser's own limit is 2400 px a side);
+# larger ones are cropped to the panel first.
+READ_WHOLE_MAX_SIDE = 2400
+READ_WHOLE_MAX_PIXELS = 4_000_000
 # The small copy used to find the panel.
 LOCATE_MAX_SIDE = 1280
 # Text height (px) the recogniser reads best; PP-OCR's recogniser works on 48 px line crops.
@@ -139,7 +141,8 @@ def _crop_for_reading(page: Image, engine: Engine) -> tuple[Image, _Reading]:
 
 def _read_turned(rgb: Image, turns: int, engine: Engine) -> _Reading:
     page = rotate(rgb, turns) if turns else rgb
-    if max(page.shape[:2]) > READ_WHOLE_MAX_SIDE:
+    height, width = page.shape[:2]
+    if max(height, width) > READ_WHOLE_MAX_SIDE or height * width > READ_WHOLE_MAX_PIXELS:
         read, reading = _crop_for_reading(page, engine)
     else:
         read, reading = page, _Reading(page, 0, [])

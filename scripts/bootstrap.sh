@@ -13,7 +13,7 @@ missing_system_packages() {
     while read -r pkg; do
         [[ -z "$pkg" || "$pkg" == \#* ]] && continue
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || echo "$pkg"
-    done < scripts/system-packages.txt
+    done < <(cat scripts/system-packages.txt scripts/system-packages-dev.txt)
 }
 
 missing=$(missing_system_packages || true)

@@ -1,0 +1,1 @@
+"""HTTP routers, kept thin: parse the request, call a service, shape the response."""

@@ -1,0 +1,148 @@
+"""Pure ASGI middleware (no BaseHTTPMiddleware: it would buffer streams and hide exceptions).
+
+RequestContext: request id in and out, one access log line, metrics by route template, and the
+last-resort 500 problem. BodyLimit: request bodies are counted as they stream in and refused
+with 413 past the limit, before they reach a parser or a temp file."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from typing import Any
+
+import structlog
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api.errors import problem
+from app.logs import get_logger
+from app.metrics import Metrics
+from app.problems import PayloadTooLargeError
+from app.settings import Settings
+
+log = get_logger("labelscan.http")
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_UPLOAD_PATHS = ("/v1/scans", "/v1/batches")
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def _route(scope: Scope) -> str:
+    """The route template ("/v1/products/{product_id}"), never the raw path: metric labels
+    must not grow with every id a client sends."""
+    route: Any = scope.get("route")
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if isinstance(template, str):
+        return template
+    path = str(scope.get("path", ""))
+    if path.startswith("/static/"):
+        return "/static"
+    return "unmatched"
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = _header(scope, b"x-request-id")
+        request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        status = 500
+        started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, started
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                started = True
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        start = time.perf_counter()
+        with structlog.contextvars.bound_contextvars(request_id=request_id):
+            try:
+                await self.app(scope, receive, send_with_id)
+            except Exception:
+                log.exception("unhandled_error", method=scope["method"], path=scope["path"])
+                if started:
+                    raise
+                response = problem(
+                    500,
+                    "internal-error",
+                    "Internal server error",
+                    "an unexpected error occurred; quote the request id when reporting it",
+                    request_id,
+                )
+                await response(scope, receive, send_with_id)
+            finally:
+                elapsed = time.perf_counter() - start
+                route = _route(scope)
+                labels = {"method": scope["method"], "route": route, "status": str(status)}
+                self.metrics.requests.labels(**labels).inc()
+                self.metrics.latency.labels(**labels).observe(elapsed)
+                log.info(
+                    "request",
+                    method=scope["method"],
+                    path=scope["path"],
+                    route=route,
+                    status=status,
+                    duration_ms=round(elapsed * 1000, 1),
+                )
+
+
+class BodyLimitMiddleware:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    def _limit(self, scope: Scope) -> int:
+        if str(scope.get("path", "")).startswith(_UPLOAD_PATHS):
+            return self.settings.max_upload_bytes
+        return self.settings.max_json_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self._limit(scope)
+        declared = _header(scope, b"content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            # Refused before a byte of the body is read.
+            response = problem(
+                413,
+                PayloadTooLargeError.slug,
+                PayloadTooLargeError.title,
+                f"the request body is {int(declared)} bytes; the limit is {limit}",
+                scope.get("state", {}).get("request_id"),
+                headers={"Connection": "close"},
+            )
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    # An HTTPException: FastAPI lets it through its body parsing untouched.
+                    raise PayloadTooLargeError(
+                        f"the request body is over the limit of {limit} bytes"
+                    )
+            return message
+
+        await self.app(scope, counting_receive, send)

@@ -1,0 +1,119 @@
+"""The HTTP service: `create_app(settings)` builds it; `app` is the one uvicorn serves
+(`uvicorn app.main:app`), built on first access so that importing this module has no side
+effects."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from fastapi import FastAPI
+
+from app.api import batches, docs, errors, health, labels, products, scans
+from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from app.db.session import make_engine
+from app.logs import configure_logging
+from app.metrics import Metrics
+from app.problems import PROBLEM_JSON
+from app.services.pool import WorkerPool
+from app.settings import Settings, get_settings
+
+DESCRIPTION = """Reads photos of Supplement Facts panels and scores magnesium supplements for
+transplant recipients. It flags and explains; it never prescribes a dose.
+
+Authenticate with an API key: `Authorization: Bearer <key>` or `X-API-Key: <key>`
+(`labelscan keys create --name NAME --role app|reviewer`). Errors are
+`application/problem+json` with a stable `type`."""
+
+TAGS = [
+    {"name": "scans", "description": "Photos of a label in, a scored result out (stored)."},
+    {"name": "labels", "description": "Score label text or a structured label."},
+    {"name": "products", "description": "Stored products and reviewers' corrections."},
+    {"name": "batches", "description": "Batch scoring of product CSVs (reserved: 501)."},
+    {"name": "health", "description": "Probes and Prometheus metrics."},
+]
+
+
+def _version() -> str:
+    try:
+        return version("labelscan")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0.0.0"
+
+
+def _problem_media_types(spec: dict[str, Any]) -> dict[str, Any]:
+    """FastAPI files every response model under application/json; error bodies are
+    application/problem+json, and merge patches may say so."""
+    for path in spec.get("paths", {}).values():
+        for operation in path.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status.isdigit() and int(status) >= 400 and "application/json" in content:
+                    moved = content.pop("application/json")
+                    if moved.get("schema", {}).get("$ref", "").endswith("/Problem"):
+                        content[PROBLEM_JSON] = moved
+                    else:
+                        content["application/json"] = moved
+            body = operation.get("requestBody", {}).get("content", {})
+            if operation.get("operationId", "").startswith("patch_product") and body:
+                body["application/merge-patch+json"] = body["application/json"]
+    return spec
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    metrics = Metrics()
+    db_engine = make_engine(settings.database_url)
+    pool = WorkerPool(settings.scan_workers, settings.scan_queue, metrics)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        pool.shutdown()
+        db_engine.dispose()
+
+    app = FastAPI(
+        title="labelscan",
+        version=_version(),
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.metrics = metrics
+    app.state.db_engine = db_engine
+    app.state.pool = pool
+
+    errors.install(app)
+    # Added last = outermost: the request id exists before any limit or error handling.
+    app.add_middleware(BodyLimitMiddleware, settings=settings)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+
+    for router in (scans.router, labels.router, products.router, batches.router, health.router):
+        app.include_router(router)
+    docs.mount(app)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _problem_media_types(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+@functools.cache
+def _default_app() -> FastAPI:
+    return create_app()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        return _default_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,89 @@
+"""A full scan pool answers 503 with Retry-After at once instead of queueing without bound."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from fastapi.testclient import TestClient
+
+from app.api.deps import get_scan_fn
+from app.main import create_app
+from catalog.models import ScanResult
+from tests.app.conftest import assert_problem, make_settings
+
+PART = [("image", ("a.jpg", b"\xff\xd8\xff not decoded by the slow reader", "image/jpeg"))]
+
+
+def _metric(client: TestClient, name: str) -> float:
+    for line in client.get("/metrics").text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    raise AssertionError(f"{name} not in /metrics")
+
+
+def test_a_saturated_pool_answers_503_with_retry_after(empty_db: str) -> None:
+    settings = make_settings(
+        empty_db, scan_workers=1, scan_queue=0, retry_after_s=7, auth_disabled=True
+    )
+    app = create_app(settings)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_scan(photos: Sequence[bytes], engine: str) -> ScanResult:
+        started.set()
+        release.wait(timeout=30)
+        return ScanResult()
+
+    # The only injected piece in these tests: saturation needs a scan that is still running when
+    # the next request arrives, which a real photo cannot promise. The pool, the admission
+    # check, the 503 and the metrics are all real.
+    app.dependency_overrides[get_scan_fn] = lambda: slow_scan
+    with TestClient(app) as client, ThreadPoolExecutor(1) as background:
+        first = background.submit(client.post, "/v1/scans", files=PART)
+        try:
+            assert started.wait(timeout=15), "the first scan never started"
+            assert _metric(client, "labelscan_scan_pool_in_use") == 1
+
+            busy = client.post("/v1/scans", files=PART)
+            body = assert_problem(busy, 503, "service-busy")
+            assert busy.headers["retry-after"] == "7"
+            assert "try again" in body["detail"]
+            assert _metric(client, "labelscan_scan_pool_rejected_total") == 1
+            assert _metric(client, "labelscan_scan_pool_queued") == 0
+        finally:
+            release.set()
+        assert first.result(timeout=30).status_code == 201
+        # The slot is free again: the next scan is admitted.
+        assert _metric(client, "labelscan_scan_pool_in_use") == 0
+        assert client.post("/v1/scans", files=PART).status_code == 201
+
+
+def test_a_queue_slot_waits_instead_of_failing(empty_db: str) -> None:
+    """With one worker and one queue slot, a second scan waits its turn and succeeds."""
+    settings = make_settings(empty_db, scan_workers=1, scan_queue=1, auth_disabled=True)
+    app = create_app(settings)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_scan(photos: Sequence[bytes], engine: str) -> ScanResult:
+        started.set()
+        release.wait(timeout=30)
+        return ScanResult()
+
+    # Same injected slow reader as above, for the same reason.
+    app.dependency_overrides[get_scan_fn] = lambda: slow_scan
+    with TestClient(app) as client, ThreadPoolExecutor(2) as background:
+        first = background.submit(client.post, "/v1/scans", files=PART)
+        assert started.wait(timeout=15)
+        second = background.submit(client.post, "/v1/scans", files=PART)
+        try:
+            for _ in range(100):
+                if _metric(client, "labelscan_scan_pool_queued") == 1:
+                    break
+                threading.Event().wait(0.05)
+            assert _metric(client, "labelscan_scan_pool_queued") == 1
+            assert_problem(client.post("/v1/scans", files=PART), 503, "service-busy")
+        finally:
+            release.set()
+        assert first.result(timeout=30).status_code == 201
+        assert second.result(timeout=30).status_code == 201

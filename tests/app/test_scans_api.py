@@ -1,0 +1,232 @@
+"""POST /v1/scans end to end: real photos, real OCR, a real database."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image, ImageDraw, ImageFont
+from sqlmodel import Session
+
+from app.db.session import make_engine
+from app.main import create_app
+from app.repositories import blobs
+from tests.app.conftest import (
+    assert_problem,
+    make_settings,
+    panel_photo,
+)
+
+
+def _front_photo() -> bytes:
+    """The front of a bottle as a phone would see it: a seal printed large."""
+    image = Image.new("RGB", (900, 500), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=72)
+    draw.text((60, 120), "USP VERIFIED", fill="black", font=font)
+    draw.text((60, 260), "Magnesium Complex", fill="black", font=font)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
+def _blob_count(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            return blobs.count(session)
+    finally:
+        engine.dispose()
+
+
+def test_scan_a_real_photo_end_to_end(client: TestClient, app_key: dict[str, str]) -> None:
+    photo = panel_photo()
+    r = client.post(
+        "/v1/scans",
+        headers=app_key,
+        files=[("image", ("panel.jpg", photo, "image/jpeg"))],
+        data={"medications": ["tacrolimus", "calcium,iron"], "organ": "kidney", "gi": "sensitive"},
+    )
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["panel"]["kind"] == "nutrition_facts"
+    assert len(body["ingredients"]) >= 10
+    first = body["ingredients"][0]
+    assert first["bbox"] is not None and len(first["bbox"]) == 4
+    assert set(body["quality"]) == {"ok", "retake", "reasons"}
+    assert r.headers["location"] == f"/v1/scans/{body['scan_id']}"
+
+    scan = client.get(f"/v1/scans/{body['scan_id']}", headers=app_key).json()
+    assert scan["product_id"] == body["product_id"]
+    assert scan["profile"]["medications"] == ["tacrolimus", "calcium", "iron"]
+    assert scan["created_by"] == "phone-app"
+    assert scan["result"]["ingredients"] == body["ingredients"]
+    assert scan["images"][0]["media_type"] == "image/jpeg"
+
+    original = client.get(f"/v1/scans/{body['scan_id']}/image", headers=app_key)
+    assert original.status_code == 200
+    assert original.content == photo
+    assert original.headers["content-type"] == "image/jpeg"
+
+    preview = client.get(f"/v1/scans/{body['scan_id']}/preview.png", headers=app_key)
+    assert preview.status_code == 200 and preview.headers["content-type"] == "image/png"
+    drawn = Image.open(io.BytesIO(preview.content))
+    assert drawn.size == Image.open(io.BytesIO(photo)).size  # under the preview's size cap
+    assert (
+        client.get(f"/v1/scans/{body['scan_id']}/preview.png?index=3", headers=app_key).status_code
+        == 404
+    )
+
+    product = client.get(f"/v1/products/{body['product_id']}", headers=app_key).json()
+    assert [s["id"] for s in product["scans"]] == [body["scan_id"]]
+    assert product["original_result"]["ingredients"] == product["result"]["ingredients"]
+    assert body["score"] is not None and 0 <= body["score"]["value"] <= 100
+
+
+def test_two_photos_of_one_product_merge(
+    client: TestClient, app_key: dict[str, str], empty_db: str
+) -> None:
+    r = client.post(
+        "/v1/scans",
+        headers=app_key,
+        files=[
+            ("image", ("front.jpg", _front_photo(), "image/jpeg")),
+            ("image", ("back.jpg", panel_photo(), "image/jpeg")),
+        ],
+    )
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert len(body["ingredients"]) >= 10  # the panel, from the second photo
+    assert {i["image"] for i in body["ingredients"]} == {1}
+    assert [m["id"] for m in body["marks"]] == ["usp_verified"]  # the seal, from the first
+    scan = client.get(f"/v1/scans/{body['scan_id']}", headers=app_key).json()
+    assert [i["index"] for i in scan["images"]] == [0, 1]
+    # The preview defaults to the photo the rows were read from.
+    default = client.get(f"/v1/scans/{body['scan_id']}/preview.png", headers=app_key).content
+    back = client.get(f"/v1/scans/{body['scan_id']}/preview.png?index=1", headers=app_key).content
+    assert default == back
+    assert _blob_count(empty_db) == 2
+
+
+def _blank(fmt: str) -> bytes:
+    """A small plain card: nothing to read, so OCR is quick and the result asks for a retake."""
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (250, 250, 245)).save(out, fmt)
+    return out.getvalue()
+
+
+def test_the_same_photo_is_stored_once(
+    client: TestClient, app_key: dict[str, str], empty_db: str
+) -> None:
+    photo = _blank("PNG")  # the type comes from the bytes, not the part's name or type
+    ids = []
+    for _ in range(2):
+        part = ("photo", photo, "application/octet-stream")
+        r = client.post("/v1/scans", headers=app_key, files=[("image", part)])
+        assert r.status_code == 201, r.text
+        assert r.json()["quality"]["retake"] is True
+        ids.append(r.json()["scan_id"])
+    assert ids[0] != ids[1]
+    assert _blob_count(empty_db) == 1
+    stored = client.get(f"/v1/scans/{ids[1]}/image", headers=app_key)
+    assert stored.content == photo
+    assert stored.headers["content-type"] == "image/png"
+
+
+def test_a_pdf_sent_as_jpeg_is_415(client: TestClient, app_key: dict[str, str]) -> None:
+    pdf = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"
+    r = client.post(
+        "/v1/scans", headers=app_key, files=[("image", ("label.jpg", pdf, "image/jpeg"))]
+    )
+    body = assert_problem(r, 415, "unsupported-media-type")
+    assert body["code"] == "unsupported_media_type"
+    assert "PDF" in body["detail"]
+
+
+def test_a_truncated_jpeg_is_422(client: TestClient, app_key: dict[str, str]) -> None:
+    photo = panel_photo()
+    r = client.post(
+        "/v1/scans",
+        headers=app_key,
+        files=[("image", ("cut.jpg", photo[: len(photo) // 3], "image/jpeg"))],
+    )
+    body = assert_problem(r, 422, "corrupt-image")
+    assert body["code"] == "corrupt_image"
+
+
+@pytest.fixture
+def small_limits_client(empty_db: str) -> Iterator[TestClient]:
+    settings = make_settings(
+        empty_db, max_image_bytes=50_000, max_upload_bytes=400_000, auth_disabled=True
+    )
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+def test_an_image_over_the_per_image_limit_is_413(small_limits_client: TestClient) -> None:
+    photo = panel_photo()
+    assert len(photo) > 50_000
+    r = small_limits_client.post("/v1/scans", files=[("image", ("big.jpg", photo, "image/jpeg"))])
+    body = assert_problem(r, 413, "image-too-large")
+    assert body["code"] == "image_too_large"
+
+
+def test_a_body_over_the_upload_limit_is_413(small_limits_client: TestClient) -> None:
+    blob = b"\xff\xd8\xff" + bytes(500_000)
+    r = small_limits_client.post("/v1/scans", files=[("image", ("huge.jpg", blob, "image/jpeg"))])
+    assert_problem(r, 413, "payload-too-large")
+
+
+def test_a_streamed_body_is_counted_while_it_arrives(small_limits_client: TestClient) -> None:
+    """No Content-Length to trust: the limit still holds, counted chunk by chunk."""
+    boundary = "b0undary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="x.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n"
+    ).encode()
+
+    def chunks() -> Iterator[bytes]:
+        yield head
+        for _ in range(10):
+            yield bytes(64_000)
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    r = small_limits_client.post(
+        "/v1/scans",
+        content=chunks(),
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert_problem(r, 413, "payload-too-large")
+
+
+def test_bad_form_fields_are_422(client: TestClient, app_key: dict[str, str]) -> None:
+    photo = ("a.jpg", b"\xff\xd8\xff", "image/jpeg")
+    r = client.post(
+        "/v1/scans", headers=app_key, files=[("image", photo)], data={"organ": "spleen"}
+    )
+    body = assert_problem(r, 422, "validation-error")
+    assert body["errors"][0]["loc"] == ["body", "organ"]
+    r = client.post("/v1/scans", headers=app_key, files=[("image", photo)], data={"engine": "gpt"})
+    assert_problem(r, 422, "validation-error")
+    r = client.post("/v1/scans", headers=app_key, data={"organ": "kidney"})
+    assert_problem(r, 422, "validation-error")  # no image at all
+
+
+def test_too_many_photos_is_422(client: TestClient, app_key: dict[str, str]) -> None:
+    photo = ("a.jpg", b"\xff\xd8\xff", "image/jpeg")
+    r = client.post("/v1/scans", headers=app_key, files=[("image", photo)] * 7)
+    assert_problem(r, 422, "too-many-images")
+
+
+def test_scans_need_a_key(client: TestClient) -> None:
+    r = client.post("/v1/scans", files=[("image", ("a.jpg", panel_photo(), "image/jpeg"))])
+    assert_problem(r, 401, "unauthorized")
+    assert r.headers["www-authenticate"] == "Bearer"
+    assert_problem(client.get("/v1/scans/1/image"), 401, "unauthorized")
+
+
+def test_unknown_scan_is_404(client: TestClient, app_key: dict[str, str]) -> None:
+    assert_problem(client.get("/v1/scans/999999", headers=app_key), 404, "not-found")
+    assert_problem(client.get("/v1/scans/999999/preview.png", headers=app_key), 404, "not-found")
