@@ -282,8 +282,8 @@ def _read_serving(state: _State, text: str) -> str:
         panel.serving_count = float(count.group(1)) if count else None
         end = size.end()
     if servings and servings.start() >= end:
-        value = servings.group("v") or servings.group("w")
-        panel.servings_per_container = value.strip(" .")
+        value = (servings.group("v") or servings.group("w") or "").strip(" .")
+        panel.servings_per_container = value or panel.servings_per_container
         end = servings.end()
     if not end:
         return text

@@ -12,6 +12,7 @@ import pytest
 from catalog.chemistry import mass_fraction
 from catalog.knowledge import UNSOURCED, Form, FormulaVariant, Knowledge, load_knowledge
 from catalog.scoring_rules import load_scoring_rules
+from tests.catalog.test_chemistry import AW as KNOWLEDGE_BASE_WEIGHTS
 
 K: Knowledge = load_knowledge()
 FORMS = {f.id: f for f in K.forms}
@@ -206,22 +207,7 @@ def test_every_file_loads_with_its_version() -> None:
 
 
 def test_atomic_weights_are_the_knowledge_base_values() -> None:
-    assert WEIGHTS == {
-        "H": 1.008,
-        "C": 12.011,
-        "N": 14.007,
-        "O": 15.999,
-        "Mg": 24.305,
-        "S": 32.06,
-        "Cl": 35.45,
-        "Ca": 40.078,
-        "Fe": 55.845,
-        "Zn": 65.38,
-        "K": 39.098,
-        "P": 30.974,
-        "Na": 22.990,
-        "I": 126.904,
-    }
+    assert WEIGHTS == KNOWLEDGE_BASE_WEIGHTS
 
 
 # ---------------------------------------------------------------------------------- sources
