@@ -56,8 +56,7 @@ class EngineReport:
     engine: str
     counts: dict[str, Counts] = field(default_factory=dict)
     baseline: dict[str, Counts] = field(default_factory=dict)
-    seconds: list[float] = field(default_factory=list)
-    megapixels: list[float] = field(default_factory=list)
+    seconds: dict[str, list[float]] = field(default_factory=dict)
     peak_rss_mb: float = 0.0
     failures: list[str] = field(default_factory=list)
 
@@ -156,7 +155,7 @@ def evaluate(engine_name: str, items: list[Item], baseline: bool) -> EngineRepor
         except Exception as exc:  # a failure is a miss, reported, not a crash of the bench
             report.failures.append(f"{item.image.name}: {exc}")
             predicted = []
-        report.seconds.append(time.perf_counter() - start)
+        report.seconds.setdefault(item.set_name, []).append(time.perf_counter() - start)
         report.counts[item.set_name] = report.counts.get(item.set_name, ZERO) + count(
             predicted, item.truth
         )
@@ -203,10 +202,12 @@ def main() -> None:
             print(f"  {set_name:9s} pipeline {_fmt(c)}")
             if set_name in report.baseline:
                 print(f"  {set_name:9s} baseline {_fmt(report.baseline[set_name])}")
-        print(
-            f"  seconds per photo: median {statistics.median(report.seconds):.2f}, "
-            f"p90 {_p90(report.seconds):.2f}; peak RSS {report.peak_rss_mb:.0f} MB"
-        )
+        for set_name, seconds in report.seconds.items():
+            print(
+                f"  {set_name:9s} seconds per photo: median {statistics.median(seconds):.2f}, "
+                f"p90 {_p90(seconds):.2f} ({len(seconds)} photos)"
+            )
+        print(f"  peak RSS {report.peak_rss_mb:.0f} MB")
         for failure in report.failures[:10]:
             print(f"  failed: {failure}")
 

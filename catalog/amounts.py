@@ -17,7 +17,8 @@ from catalog.models import Unit
 # A capital O before a unit is a zero misread by OCR ("Trans Fat Og"): no label means "O g".
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|[.,]\d+|(?-i:O)(?=\s?(?:m?c?g)\b)"
 _OP = r"<|>|≤|≥|~|less\s+than|fewer\s+than|approx\.?"
-# "meg" is how OCR engines commonly read "mcg"; no label prints it as a unit.
+# "meg" is how OCR engines commonly read "mcg"; no label prints it as a unit. A "t" glued to a
+# unit ("5 mgt") is a dagger the camera read as a letter.
 _UNIT = (
     r"mg|milligrams?|mcg|meg|µg|μg|ug|micrograms?|ng|g|grams?|gram\(s\)|gm|"
     r"i\.?u\.?|kcal|kj|cal(?:orie)?s?|calorie\(s\)|cfu|ml|milliliters?"
@@ -29,7 +30,7 @@ _DAGGERS = r"\*+|†+|‡+|\*\*|§|#|\^"
 _QTY = (
     rf"(?P<op>{_OP})?\s*(?P<num>{_NUM})"
     rf"(?:\s*(?:-|–|to)\s*(?P<num2>{_NUM}))?"
-    rf"\s*(?P<mult>{_MULT})?\s*(?P<unit>{_UNIT})(?![a-z])\.?"
+    rf"\s*(?P<mult>{_MULT})?\s*(?P<unit>{_UNIT})(?:t(?![a-z]))?(?![a-z])\.?"
     rf"(?:\s+(?P<qual>{_QUAL})(?![a-z]))?"
 )
 _ALT = (

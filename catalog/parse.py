@@ -113,6 +113,7 @@ def parse_lines(lines: Sequence[Line]) -> ScanResult:
 # A linear (paragraph) panel: "Amount per serving: Calories 10, Total Fat 0g (0% DV), ..."
 # wrapped over several lines, a row often cut in two at a line end.
 _AMOUNT_TOKEN = re.compile(r"[\dO]\s*(?:(?:mg|mcg|g|iu|kcal|kj)\b|%)", re.I)
+_THOUSANDS_AFTER = re.compile(r",\d{3}(?!\d)")
 _DV_BRACKET = re.compile(r"\(\s*<?\s*[\dO][\d.,]*\s*%[^()]*$|\(\s*<?\s*[\dO][\d.,]*\s*%")
 
 
@@ -131,6 +132,8 @@ def _split_paragraph(text: str) -> list[str]:
         elif ch in ",;":
             if unclosed_dv:
                 depth = 0
+            if ch == "," and _THOUSANDS_AFTER.match(text, i) and text[i - 1 : i].isdigit():
+                continue  # "1,000 mg"
             if depth == 0:
                 parts.append(text[start:i])
                 start = i + 1
@@ -162,19 +165,36 @@ def unwrap_linear(lines: Sequence[Line]) -> list[Line]:
         paragraph.clear()
 
     for line in lines:
-        if paragraph or _is_linear(line.text):
-            paragraph.append(line)
-            if not _is_linear(line.text) and clean(line.text).endswith("."):
-                flush()
+        text = clean(line.text)
+        if paragraph and (not text or _OTHER.match(text) or _SECTION_END.match(text)):
+            flush()  # the paragraph ends where the next section begins
+        if paragraph or _is_linear(text) or _starts_linear(text):
+            if text:
+                paragraph.append(line)
             continue
         out.append(line)
     flush()
     return out
 
 
+# "Supplement Facts Serving Size 2 Capsules, ..." or "Amount Per Serving: Magnesium (as": a
+# panel that runs on as text rather than as a table.
+_LINEAR_START = re.compile(
+    r"(?:supplement|nutrition)\s+facts\W+serv(?:ing|\.)?\s*size\b.*,"
+    r"|\bamount\s+per\s+\w+\s*:\s*\S",
+    re.I,
+)
+
+
+def _starts_linear(text: str) -> bool:
+    return bool(_LINEAR_START.search(text))
+
+
 # A full stop ends a sentence after a word of four letters or more, a bracket or "DV"; not
 # after an abbreviation ("St. John's Wort", "Sat. Fat").
-_SENTENCE = re.compile(r"(?:(?<=[A-Za-z]{4})|(?<=[)%])|(?<=DV))\.\s+(?=[A-Z])")
+_SENTENCE = re.compile(
+    r"(?:(?<=[A-Za-z]{4})(?<![Ss]erv)(?<!SERV)|(?<=[)%†‡*])|(?<=DV))\.\s+(?=[A-Z†‡*])"
+)
 
 
 def _linear_items(paragraph: str) -> list[str]:
