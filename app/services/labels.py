@@ -38,15 +38,18 @@ def read_structured(label: LabelIn) -> ScanResult:
 def score_request(
     session: Session, request: ScoreRequest, who: Principal
 ) -> tuple[ScanResult, int | None]:
-    result = read_text(request.text) if request.text is not None else None
-    if result is None:
+    # Scored once for the caller's profile; a stored product is scored for the default one.
+    profile = request.profile or DEFAULT_PROFILE
+    if request.text is not None:
+        returned = read_text(request.text, profile)
+    else:
         assert request.label is not None
-        result = read_structured(request.label)
-    returned = scored_copy(result, request.profile)
+        returned = score(read_structured(request.label), profile)
     if not request.store:
         return returned, None
     fields = request.product
-    stored = score(result, DEFAULT_PROFILE).model_dump(mode="json")
+    result = returned if profile == DEFAULT_PROFILE else scored_copy(returned, DEFAULT_PROFILE)
+    stored = result.model_dump(mode="json")
     product = product_repo.add(
         session,
         Product(
