@@ -109,10 +109,11 @@ def find_warnings(lex: Lexicon, result: ScanResult) -> list[Warning]:
             f" About {ing.elemental_mg:g} mg of it is magnesium, by the catalog's figure."
             if ing.elemental_mg is not None else ""
         )  # fmt: skip
+        weight = f" ({ing.compound_mg:g} mg)" if ing.compound_mg is not None else ""
         warnings.append(Warning(
             id="compound_weight_only", ingredient=index,
-            message=(f"The label gives only the weight of {ing.name} "
-                     f"({ing.compound_mg:g} mg), not the magnesium it provides.{estimate}"),
+            message=(f"The label gives only the weight of {ing.name}{weight}, "
+                     f"not the magnesium it provides.{estimate}"),
         ))  # fmt: skip
     for index, ing in enumerate(result.ingredients):
         if not ing.is_blend:
