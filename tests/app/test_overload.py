@@ -6,10 +6,12 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.api.deps import get_scan_fn
 from app.main import create_app
+from app.settings import Settings
 from catalog.models import ScanResult
 from tests.app.conftest import assert_problem, make_settings
 
@@ -23,10 +25,12 @@ def _metric(client: TestClient, name: str) -> float:
     raise AssertionError(f"{name} not in /metrics")
 
 
-def test_a_saturated_pool_answers_503_with_retry_after(empty_db: str) -> None:
-    settings = make_settings(
-        empty_db, scan_workers=1, scan_queue=0, retry_after_s=7, auth_disabled=True
-    )
+def _app_with_slow_scans(settings: Settings) -> tuple[FastAPI, threading.Event, threading.Event]:
+    """The app with a scan that signals `started` and runs until `release` is set.
+
+    The only injected piece in these tests: saturation needs a scan that is still running when
+    the next request arrives, which a real photo cannot promise. The pool, the admission
+    check, the 503 and the metrics are all real."""
     app = create_app(settings)
     started, release = threading.Event(), threading.Event()
 
@@ -35,10 +39,15 @@ def test_a_saturated_pool_answers_503_with_retry_after(empty_db: str) -> None:
         release.wait(timeout=30)
         return ScanResult()
 
-    # The only injected piece in these tests: saturation needs a scan that is still running when
-    # the next request arrives, which a real photo cannot promise. The pool, the admission
-    # check, the 503 and the metrics are all real.
     app.dependency_overrides[get_scan_fn] = lambda: slow_scan
+    return app, started, release
+
+
+def test_a_saturated_pool_answers_503_with_retry_after(empty_db: str) -> None:
+    settings = make_settings(
+        empty_db, scan_workers=1, scan_queue=0, retry_after_s=7, auth_disabled=True
+    )
+    app, started, release = _app_with_slow_scans(settings)
     with TestClient(app) as client, ThreadPoolExecutor(1) as background:
         first = background.submit(client.post, "/v1/scans", files=PART)
         try:
@@ -62,16 +71,7 @@ def test_a_saturated_pool_answers_503_with_retry_after(empty_db: str) -> None:
 def test_a_queue_slot_waits_instead_of_failing(empty_db: str) -> None:
     """With one worker and one queue slot, a second scan waits its turn and succeeds."""
     settings = make_settings(empty_db, scan_workers=1, scan_queue=1, auth_disabled=True)
-    app = create_app(settings)
-    started, release = threading.Event(), threading.Event()
-
-    def slow_scan(photos: Sequence[bytes], engine: str) -> ScanResult:
-        started.set()
-        release.wait(timeout=30)
-        return ScanResult()
-
-    # Same injected slow reader as above, for the same reason.
-    app.dependency_overrides[get_scan_fn] = lambda: slow_scan
+    app, started, release = _app_with_slow_scans(settings)
     with TestClient(app) as client, ThreadPoolExecutor(2) as background:
         first = background.submit(client.post, "/v1/scans", files=PART)
         assert started.wait(timeout=15)
