@@ -43,6 +43,25 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=60_000_000, ge=1)
     # Any other request body (JSON).
     max_json_bytes: int = Field(default=1_000_000, ge=1)
+    # Text fields of a multipart form (profile fields): how many, and how long each may be.
+    max_form_fields: int = Field(default=32, ge=1)
+    max_form_field_bytes: int = Field(default=16_384, ge=1)
+    # Verified API keys are remembered this many seconds (0: a lookup on every request). A key
+    # revoked with `labelscan keys revoke` stops working on a running server within this time.
+    auth_cache_s: float = Field(default=30.0, ge=0, le=3600)
+    # Per API key, in the `limits` notation ("600/minute;10000/hour"); empty: no limit. Scans
+    # hold an OCR worker for seconds, so they have a limit of their own as well.
+    rate_limit: str = "600/minute"
+    scan_rate_limit: str = "30/minute"
+    # Redis (redis://host:6379/0): rate-limit counters shared by every worker and replica, and
+    # the batch queue. Without it, counters are kept per process. Both spellings are read.
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("LABELSCAN_REDIS_URL", "REDIS_URL")
+    )
+    # `labelscan prune` deletes scans (and photos no scan uses any more) older than this.
+    scan_retention_days: int = Field(default=365, ge=1)
+    # One access-log line per request; off, only errors and slow requests are logged.
+    log_requests: bool = True
     log_level: str = "INFO"
     # JSON log lines for machines; plain key=value lines are easier on a terminal.
     log_json: bool = True
