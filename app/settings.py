@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # than an unbounded backlog that times every client out.
     scan_workers: int = Field(default=2, ge=1, le=64)
     scan_queue: int = Field(default=4, ge=0, le=1000)
+    # Seconds one scan is assumed to take until one has been timed; a 503's Retry-After is
+    # the time the pool's work takes to drain at the measured mean.
     retry_after_s: int = Field(default=5, ge=1)
     # Photos in one scan request, and the whole multipart body (counted while it streams in).
     max_images_per_scan: int = Field(default=6, ge=1)
@@ -58,6 +60,20 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("LABELSCAN_REDIS_URL", "REDIS_URL")
     )
+    # --- Batch jobs (POST /v1/batches) ---
+    # A product CSV may be hundreds of MB; it is counted while it streams in and stored in the
+    # database (so workers on other machines read it with no shared disk).
+    max_batch_bytes: int = Field(default=512_000_000, ge=1)
+    # Products per unit of work: the unit a worker claims, commits and redoes after a crash.
+    batch_chunk_products: int = Field(default=500, ge=1)
+    # Threads scoring chunks inside the service when no Redis URL is set.
+    batch_threads: int = Field(default=2, ge=1, le=64)
+    # A chunk started this many times without finishing (its worker died each time) fails the job.
+    batch_max_attempts: int = Field(default=3, ge=1)
+    # Queue (dramatiq on Redis): a worker silent this long is dead and its chunks go to others.
+    batch_heartbeat_timeout_ms: int = Field(default=60_000, ge=1000)
+    # Per million broker commands, how many also sweep dead workers' messages back to the queue.
+    batch_maintenance_chance: int = Field(default=1000, ge=1, le=1_000_000)
     # `labelscan prune` deletes scans (and photos no scan uses any more) older than this.
     scan_retention_days: int = Field(default=365, ge=1)
     # One access-log line per request; off, only errors and slow requests are logged.
