@@ -6,7 +6,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Float, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -109,3 +120,93 @@ class Correction(SQLModel, table=True):
     author: str = Field(sa_column=Column(String(100), nullable=False))
     diff: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = _when()
+
+
+class BatchUpload(SQLModel, table=True):
+    """A product CSV sent to POST /v1/batches, addressed by the SHA-256 of its bytes. The bytes
+    are in `batch_upload_parts`, 1 MiB each: a file of hundreds of MB is written and read a part
+    at a time, and workers on other machines read it through the database (no shared disk)."""
+
+    __tablename__ = "batch_uploads"
+
+    sha256: str = Field(sa_column=Column(String(64), primary_key=True))
+    size: int = Field(sa_column=Column(BigInteger, nullable=False))
+    parts: int = Field(sa_column=Column(Integer, nullable=False))
+    created_at: datetime = _when()
+
+
+class BatchUploadPart(SQLModel, table=True):
+    __tablename__ = "batch_upload_parts"
+
+    sha256: str = Field(
+        sa_column=Column(
+            String(64), ForeignKey("batch_uploads.sha256"), primary_key=True, nullable=False
+        )
+    )
+    part: int = Field(sa_column=Column(Integer, primary_key=True, nullable=False))
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class BatchJob(SQLModel, table=True):
+    """One scoring run of an upload for one caller and profile. State: queued → running →
+    done | failed; a failed job always says why (`error_code`, `error_reason`)."""
+
+    __tablename__ = "batch_jobs"
+
+    id: str = Field(sa_column=Column(String(40), primary_key=True))
+    sha256: str = Field(
+        sa_column=Column(String(64), ForeignKey("batch_uploads.sha256"), nullable=False, index=True)
+    )
+    filename: str | None = Field(default=None, sa_column=Column(String(255), nullable=True))
+    format: str = Field(sa_column=Column(String(10), nullable=False))  # default download format
+    # The profile the products are scored for ({} = none), and its canonical JSON's SHA-256:
+    # the same file for the same caller and profile is the same job.
+    profile: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    profile_key: str = Field(sa_column=Column(String(64), nullable=False))
+    state: str = Field(sa_column=Column(String(10), nullable=False, index=True))
+    products_total: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    products_done: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    rows_done: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    errors: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    chunk_size: int = Field(sa_column=Column(Integer, nullable=False))
+    error_code: str | None = Field(default=None, sa_column=Column(String(40), nullable=True))
+    error_reason: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
+    # How many times the job was (re)started: by the first run, then by each resume.
+    attempt: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    created_by: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
+    created_at: datetime = _when()
+    started_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class BatchChunk(SQLModel, table=True):
+    """Products [start_seq, stop_seq) of a job: the unit a worker scores and commits. `attempt`
+    counts starts, so a chunk that kills its worker every time fails the job instead of looping."""
+
+    __tablename__ = "batch_chunks"
+
+    job_id: str = Field(
+        sa_column=Column(String(40), ForeignKey("batch_jobs.id"), primary_key=True, nullable=False)
+    )
+    idx: int = Field(sa_column=Column(Integer, primary_key=True, nullable=False))
+    start_seq: int = Field(sa_column=Column(Integer, nullable=False))
+    stop_seq: int = Field(sa_column=Column(Integer, nullable=False))
+    done: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
+    attempt: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+
+
+class BatchResult(SQLModel, table=True):
+    """A chunk's scored rows (one per product, in seq order), written in the same transaction
+    that marks the chunk done: a crash never leaves half a chunk, and a resume skips it."""
+
+    __tablename__ = "batch_results"
+
+    job_id: str = Field(
+        sa_column=Column(String(40), ForeignKey("batch_jobs.id"), primary_key=True, nullable=False)
+    )
+    chunk: int = Field(sa_column=Column(Integer, primary_key=True, nullable=False))
+    rows: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))

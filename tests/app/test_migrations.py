@@ -16,7 +16,13 @@ from app.db.migrate import downgrade, upgrade
 from app.db.session import make_engine
 from tests.app.conftest import postgres_database
 
-TABLES = {"api_keys", "blobs", "products", "scans", "scan_images", "corrections"}
+TABLES = {"api_keys", "blobs", "products", "scans", "scan_images", "corrections"} | {
+    "batch_uploads",
+    "batch_upload_parts",
+    "batch_jobs",
+    "batch_chunks",
+    "batch_results",
+}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
