@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     batch_heartbeat_timeout_ms: int = Field(default=60_000, ge=1000)
     # Per million broker commands, how many also sweep dead workers' messages back to the queue.
     batch_maintenance_chance: int = Field(default=1000, ge=1, le=1_000_000)
+    # Prefix of the queue's Redis keys: deployments (or test runs) sharing a Redis stay apart.
+    batch_queue_namespace: str = "labelscan"
     # `labelscan prune` deletes scans (and photos no scan uses any more) older than this.
     scan_retention_days: int = Field(default=365, ge=1)
     # One access-log line per request; off, only errors and slow requests are logged.
