@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from app.batch.console import add_parser as add_batch_parser
 from catalog.label import read_text
 
 
@@ -143,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     kc.set_defaults(func=_cmd_keys_create)
     o = sub.add_parser("openapi", help="print the HTTP API's OpenAPI spec as JSON")
     o.set_defaults(func=_cmd_openapi)
+    add_batch_parser(sub)
     return parser
 
 

@@ -1,0 +1,460 @@
+"""Product CSV -> products, streamed with flat memory.
+
+Both layouts of the scan contract are read, detected from the header: *wide* (one record per
+product with its `label_text`) and *long* (one record per panel row, the NIH DSLD export shape,
+grouped into products by id). The file is read line by line; only the current product is held.
+
+What counts as a product in the long layout:
+- each *contiguous* run of records with the same id is one product (the DSLD export groups a
+  product's rows together);
+- a record without an id is a product of its own, with an error (it cannot be joined to
+  anything safely);
+- an id that comes back after other products (within the last `RECENT_IDS` products) is a
+  `split_product` error for the new run, which is not scored; the first run was scored. Ids seen
+  further back are not remembered (flat memory), so such a run is scored as a separate product.
+
+Encoding: UTF-8 with or without BOM; a line that is not UTF-8 is read as Windows-1252/Latin-1
+(spreadsheet exports). Delimiter: `,`, `;` or tab, whichever makes the most known column names
+of the header. Blank records and repeats of the header line are skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import math
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, Literal, TypeVar
+
+from catalog.structured import PanelRow
+
+Layout = Literal["wide", "long"]
+RECENT_IDS = 10_000
+_BOM = b"\xef\xbb\xbf"
+_DELIMITERS = (",", ";", "\t")
+_ERRORS_SHOWN = 3
+# Control characters no text file has (tab, CR and LF excepted).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class CsvLimits:
+    """Caps for hostile files; the defaults are generous for real catalogs."""
+
+    max_bytes: int | None = None  # total input bytes (None: unlimited)
+    max_field_chars: int = 100_000
+    max_columns: int = 200
+    max_rows: int | None = None  # CSV records, header excluded
+    max_line_bytes: int = 4_000_000  # one physical line; bounds memory before csv sees it
+    max_product_rows: int = 2_000  # records kept for one long-layout product
+
+
+class CsvFormatError(ValueError):
+    """The whole file is unusable: binary, no header, unknown layout, or a cap was hit."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ProductInput:
+    seq: int  # 0-based index of the product in the file, in file order
+    product_id: str | None
+    line: int  # first physical line of the product (1-based)
+    rows: int  # CSV records this product consumed
+    name: str | None = None
+    brand: str | None = None
+    upc: str | None = None
+    servings_per_day: float | None = None
+    label_text: str | None = None  # wide layout
+    ingredients: tuple[PanelRow, ...] = ()  # long layout
+    other_ingredients: str | None = None
+    marks: str | None = None
+    error: str | None = None  # a broken product: it still yields exactly one output row
+    serving_size: str | None = None
+
+
+# Header names (lower case, runs of space/punctuation as "_") -> field.
+_ALIASES: dict[str, str] = {
+    "product_id": "product_id", "dsld_id": "product_id", "id": "product_id",
+    "productid": "product_id", "sku": "product_id",
+    "product_name": "name", "product": "name", "name": "name", "full_name": "name",
+    "brand": "brand", "brand_name": "brand", "manufacturer": "brand",
+    "upc": "upc", "upc_sku": "upc", "barcode": "upc", "gtin": "upc", "ean": "upc",
+    "servings_per_day": "servings_per_day",
+    "label_text": "label_text", "label": "label_text", "panel_text": "label_text",
+    "other_ingredients": "other_ingredients", "inactive_ingredients": "other_ingredients",
+    "marks": "marks", "certifications": "marks", "seals": "marks",
+    "serving_size": "serving_size",
+    "ingredient": "ingredient", "ingredient_name": "ingredient",
+    "forms": "forms", "form": "forms", "ingredient_forms": "forms",
+    "amount": "amount", "quantity": "amount", "qty": "amount",
+    "operator": "operator", "unit": "unit", "units": "unit",
+    "dv_percent": "dv_percent", "dv": "dv_percent", "percent_dv": "dv_percent",
+    "daily_value": "dv_percent", "dv_pct": "dv_percent",
+    "parent_blend": "parent_blend", "blend": "parent_blend",
+}  # fmt: skip
+_HEADER_PUNCT = re.compile(r"[^a-z0-9]+")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def header_key(name: str) -> str:
+    """ "Product ID", "product-id", "%DV" -> "product_id", "product_id", "dv"."""
+    return _HEADER_PUNCT.sub("_", name.strip().lower()).strip("_")
+
+
+def _field_map(header: list[str]) -> dict[str, int]:
+    """Known field -> column index (the first column wins when two alias the same field)."""
+    found: dict[str, int] = {}
+    for i, name in enumerate(header):
+        field = _ALIASES.get(header_key(name))
+        if field is not None and field not in found:
+            found[field] = i
+    return found
+
+
+def _layout(fields: dict[str, int]) -> Layout | None:
+    if "label_text" in fields:
+        return "wide"
+    if "ingredient" in fields and "amount" in fields:
+        return "long"
+    return None
+
+
+class _Lines:
+    """Decoded physical lines of a byte stream, counting bytes and enforcing the byte caps."""
+
+    def __init__(self, stream: BinaryIO, limits: CsvLimits) -> None:
+        self._stream = stream
+        self._limits = limits
+        self.bytes_read = 0
+        self.count = 0  # physical lines read
+        self._first = True
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        cap = self._limits.max_line_bytes
+        raw = self._stream.readline(cap + 1)
+        if not raw:
+            raise StopIteration
+        self.bytes_read += len(raw)
+        self.count += 1
+        if len(raw) > cap:
+            raise CsvFormatError("line_too_long", f"a line is longer than {cap:,} bytes")
+        limit = self._limits.max_bytes
+        if limit is not None and self.bytes_read > limit:
+            raise CsvFormatError("too_large", f"the file is larger than {limit:,} bytes")
+        if self._first:
+            self._first = False
+            if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise CsvFormatError("not_text", "UTF-16 files are not accepted; save as UTF-8")
+            raw = raw.removeprefix(_BOM)
+        if b"\x00" in raw:
+            raise CsvFormatError("not_text", "the file is binary, not CSV text")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                return raw.decode("cp1252")
+            except UnicodeDecodeError:  # five bytes cp1252 leaves undefined
+                return raw.decode("latin-1")
+
+
+def _sniff_delimiter(line: str) -> str:
+    """The candidate that splits the header into the most known names (then most columns)."""
+
+    def rank(delimiter: str) -> tuple[int, int]:
+        cells = next(csv.reader([line], delimiter=delimiter), [])
+        return len(_field_map(cells)), len(cells)
+
+    return max(_DELIMITERS, key=rank)
+
+
+def _text(record: list[str], index: int | None) -> str | None:
+    if index is None or index >= len(record):
+        return None
+    value = record[index].strip()
+    return value or None
+
+
+def parse_amount(text: str) -> float:
+    """ "1,000" -> 1000.0, "37,5" -> 37.5, "48%" -> 48.0. Raises ValueError for anything that
+    is not a finite number that is not negative."""
+    value = text.strip().rstrip("%").strip()
+    if _THOUSANDS.match(value):
+        value = value.replace(",", "")
+    elif value.count(",") == 1 and "." not in value:
+        value = value.replace(",", ".")  # a decimal comma (";"-separated European files)
+    number = float(value)
+    if not math.isfinite(number) or number < 0:
+        raise ValueError(text)
+    return number
+
+
+def _number(record: list[str], index: int | None, what: str) -> float | None:
+    text = _text(record, index)
+    if text is None:
+        return None
+    try:
+        return parse_amount(text)
+    except ValueError:
+        raise _RecordError(f"{what} {text[:40]!r} is not a number") from None
+
+
+class _RecordError(ValueError):
+    pass
+
+
+def _joined(messages: list[str], extra: int) -> str:
+    shown = "; ".join(messages[:_ERRORS_SHOWN])
+    more = len(messages) - _ERRORS_SHOWN + extra
+    return f"{shown}; and {more} more" if more > 0 else shown
+
+
+@dataclass
+class _Building:
+    """The long-layout product being collected."""
+
+    product_id: str
+    line: int
+    first: list[str]
+    rows: list[PanelRow]
+    records: int = 1
+    errors: list[str] | None = None
+    dropped: int = 0  # records beyond the per-product cap
+    split_from: int | None = None  # line where this id was seen before
+
+
+class ProductReader:
+    """Iterator of `ProductInput`s; exposes what it has read so far for progress. The header is
+    read (and a whole-file problem raised) when the reader is made."""
+
+    def __init__(self, stream: BinaryIO, limits: CsvLimits) -> None:
+        self.limits = limits
+        self._lines = _Lines(stream, limits)
+        self.records = 0
+        # The csv module's field cap is process-wide; every reader sets the one it needs.
+        csv.field_size_limit(limits.max_field_chars)
+        header_line = self._first_line()
+        if header_line is None:
+            raise CsvFormatError("no_header", "the file is empty")
+        if _CONTROL.search(header_line):
+            raise CsvFormatError("not_text", "the file is binary, not CSV text")
+        self.delimiter = _sniff_delimiter(header_line)
+        self._reader = csv.reader(
+            itertools.chain([header_line], self._lines), delimiter=self.delimiter
+        )
+        header = self._guard(lambda: next(self._reader))
+        self._check_columns(header)
+        self.fields = _field_map(header)
+        layout = _layout(self.fields)
+        if layout is None:
+            names = ", ".join(h.strip()[:40] for h in header[:8] if h.strip())
+            raise CsvFormatError(
+                "unknown_layout",
+                "the header names neither a wide layout (product_id, label_text) nor a long "
+                f"one (product_id, ingredient, amount, unit); it has: {names}",
+            )
+        self.layout: Layout = layout
+        records = self._records(header)
+        if layout == "wide":
+            self._products = _wide(records, self.fields)
+        else:
+            self._products = _long(records, self.fields, limits)
+
+    @property
+    def bytes_read(self) -> int:
+        return self._lines.bytes_read
+
+    def __iter__(self) -> Iterator[ProductInput]:
+        return self
+
+    def __next__(self) -> ProductInput:
+        return self._guard(lambda: next(self._products))
+
+    def _guard(self, step: Callable[[], _T]) -> _T:
+        """Runs one reading step, turning the csv module's errors into CsvFormatError."""
+        try:
+            return step()
+        except csv.Error as exc:
+            line = self._lines.count
+            if "field larger than field limit" in str(exc):
+                raise CsvFormatError(
+                    "field_too_large",
+                    f"a field is longer than {self.limits.max_field_chars:,} characters "
+                    f"(near line {line})",
+                ) from None
+            raise CsvFormatError("malformed", f"line {line}: {exc}") from None
+
+    def _first_line(self) -> str | None:
+        for line in self._lines:
+            if line.strip(" \t\r\n,;"):
+                return line
+        return None
+
+    def _check_columns(self, record: list[str]) -> None:
+        if len(record) > self.limits.max_columns:
+            raise CsvFormatError(
+                "too_many_columns",
+                f"a record has {len(record)} columns; at most {self.limits.max_columns}",
+            )
+
+    def _records(self, header: list[str]) -> Iterator[tuple[int, list[str]]]:
+        """(first physical line, record) for each data record; blank records and repeated
+        header lines are skipped."""
+        header_keys = [header_key(h) for h in header]
+        first = header[0].strip().lower()
+        max_rows = self.limits.max_rows
+        lines = self._lines
+        done = lines.count  # physical lines consumed by the records so far
+        for record in self._reader:
+            start, done = done + 1, lines.count
+            if not any(record):
+                continue
+            if record[0].strip().lower() == first and [header_key(c) for c in record] == (
+                header_keys
+            ):
+                continue  # the header again (files concatenated with their headers)
+            self._check_columns(record)
+            self.records += 1
+            if max_rows is not None and self.records > max_rows:
+                raise CsvFormatError("too_many_rows", f"the file has more than {max_rows:,} rows")
+            yield start, record
+
+
+def _wide(records: Iterator[tuple[int, list[str]]], f: dict[str, int]) -> Iterator[ProductInput]:
+    for seq, (line, record) in enumerate(records):
+        product_id = _text(record, f.get("product_id"))
+        error = None if product_id else "missing product id"
+        servings: float | None = None
+        try:
+            servings = _servings(record, f.get("servings_per_day"))
+        except _RecordError as exc:
+            error = _joined([e for e in (error, str(exc)) if e], 0)
+        text = _text(record, f["label_text"])
+        if text is None and error is None:
+            error = "empty label_text"
+        yield ProductInput(
+            seq=seq, product_id=product_id, line=line, rows=1,
+            name=_text(record, f.get("name")), brand=_text(record, f.get("brand")),
+            upc=_text(record, f.get("upc")), servings_per_day=servings, label_text=text,
+            other_ingredients=_text(record, f.get("other_ingredients")),
+            marks=_text(record, f.get("marks")), error=error,
+            serving_size=_text(record, f.get("serving_size")),
+        )  # fmt: skip
+
+
+def _servings(record: list[str], index: int | None) -> float | None:
+    value = _number(record, index, "servings_per_day")
+    if value is not None and not 0 < value <= 24:
+        raise _RecordError(f"servings_per_day {value:g} is not between 0 and 24")
+    return value
+
+
+def _panel_row(record: list[str], f: dict[str, int]) -> PanelRow:
+    name = _text(record, f["ingredient"])
+    if name is None:
+        raise _RecordError("missing ingredient name")
+    forms = _text(record, f.get("forms"))
+    return PanelRow(
+        name=name,
+        forms=tuple(forms.split(";")) if forms else (),
+        amount=_number(record, f["amount"], "amount"),
+        unit=_text(record, f.get("unit")) or "",
+        dv_percent=_number(record, f.get("dv_percent"), "dv_percent"),
+        operator=_text(record, f.get("operator")) or "",
+        blend=_text(record, f.get("parent_blend")),
+    )
+
+
+def _long(
+    records: Iterator[tuple[int, list[str]]], f: dict[str, int], limits: CsvLimits
+) -> Iterator[ProductInput]:
+    seq = 0
+    current: _Building | None = None
+    recent: OrderedDict[str, int] = OrderedDict()  # id -> first line, most recent last
+    id_index = f.get("product_id")
+
+    def finish(b: _Building) -> ProductInput:
+        nonlocal seq
+        recent[b.product_id] = b.line
+        recent.move_to_end(b.product_id)
+        if len(recent) > RECENT_IDS:
+            recent.popitem(last=False)
+        errors = list(b.errors or [])
+        if b.dropped:
+            errors.append(
+                f"more than {limits.max_product_rows:,} rows for one product "
+                f"({b.dropped:,} not read)"
+            )
+        if b.split_from is not None:
+            errors.insert(
+                0,
+                f"split_product: product id already used by the product at line "
+                f"{b.split_from}; a product's rows must be contiguous (this run is not scored)",
+            )
+        try:
+            servings = _servings(b.first, f.get("servings_per_day"))
+        except _RecordError as exc:
+            servings = None
+            errors.append(str(exc))
+        item = _long_product(seq, b, f, servings, _joined(errors, 0) if errors else None)
+        seq += 1
+        return item
+
+    for line, record in records:
+        product_id = _text(record, id_index)
+        if current is not None and product_id != current.product_id:
+            yield finish(current)
+            current = None
+        if product_id is None:
+            yield ProductInput(
+                seq=seq, product_id=None, line=line, rows=1,
+                name=_text(record, f.get("name")), brand=_text(record, f.get("brand")),
+                upc=_text(record, f.get("upc")),
+                error="missing product id: a row without one is not joined to any product",
+            )  # fmt: skip
+            seq += 1
+            continue
+        if current is None:
+            current = _Building(product_id, line, record, [], split_from=recent.get(product_id))
+        else:
+            current.records += 1
+        if len(current.rows) >= limits.max_product_rows:
+            current.dropped += 1
+            continue
+        try:
+            current.rows.append(_panel_row(record, f))
+        except _RecordError as exc:
+            current.errors = [*(current.errors or []), f"line {line}: {exc}"]
+    if current is not None:
+        yield finish(current)
+
+
+def _long_product(
+    seq: int, b: _Building, f: dict[str, int], servings: float | None, error: str | None
+) -> ProductInput:
+    first = b.first
+    return ProductInput(
+        seq=seq, product_id=b.product_id, line=b.line, rows=b.records,
+        name=_text(first, f.get("name")), brand=_text(first, f.get("brand")),
+        upc=_text(first, f.get("upc")), servings_per_day=servings,
+        ingredients=tuple(b.rows), other_ingredients=_text(first, f.get("other_ingredients")),
+        marks=_text(first, f.get("marks")), error=error,
+        serving_size=_text(first, f.get("serving_size")),
+    )  # fmt: skip
+
+
+def read_products(stream: BinaryIO, *, limits: CsvLimits | None = None) -> ProductReader:
+    """Streams products in file order with flat memory; detects encoding, delimiter and layout
+    from the start of the file; raises CsvFormatError only for whole-file problems (before the
+    first product, or at the point a cap is hit)."""
+    return ProductReader(stream, limits or CsvLimits())
