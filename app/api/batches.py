@@ -1,48 +1,153 @@
-"""Batch scoring: reserved for the batch issue. The routes exist so clients and the spec can
-see the shape; each answers 501 problem+json until then."""
+"""Batch scoring of product CSVs: submit a file, poll its job, download its results."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import StreamingResponse
+from pydantic import ValidationError
+from sqlalchemy import Engine
 
-from app.api.deps import CurrentUser
-from app.problems import NotImplementedYetError
+from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.batch.queue import Runner
+from app.schemas.batches import BatchJobOut, ResultFormat
 from app.schemas.problems import problem_responses
+from app.services import batches as service
+from catalog.profile import Profile
 
 router = APIRouter(prefix="/v1/batches", tags=["batches"])
 
-_RESERVED = problem_responses(401, 501)
-BatchId = Annotated[str, Path(description="Batch job id", examples=["b-20250601-1"])]
-_DETAIL = "batch scoring is not implemented yet; score labels one by one with /v1/labels/score"
+BatchId = Annotated[str, Path(description="Batch job id", examples=["b-5f0c2a9d1e7b4c3a8d6e"])]
+_MEDIA = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
+
+
+def _runner(request: Request) -> Runner:
+    runner: Runner = request.app.state.batch_runner
+    return runner
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.db_engine
+    return engine
+
+
+def _profile(medications: str | None, organ: str | None, gi: str | None) -> Profile | None:
+    meds = [m.strip() for m in (medications or "").split(",") if m.strip()]
+    if not meds and organ is None and gi is None:
+        return None
+    data: dict[str, object] = {"medications": meds}
+    if organ:
+        data["organ"] = organ
+    if gi:
+        data["gi"] = gi
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+        ) from exc
 
 
 @router.post(
     "",
     status_code=202,
-    summary="Submit a product CSV for scoring (not implemented yet: 501)",
-    description="Reserved. Will accept a product CSV (wide or DSLD long layout, see the scan "
-    "contract) as multipart `file` and return a job. Answers 501 until then.",
-    responses=_RESERVED,
+    response_model=BatchJobOut,
+    summary="Submit a product CSV for scoring; returns its job at once",
+    description="A product CSV (wide or DSLD long layout, see the contract) as multipart "
+    "`file`, scored for the optional profile fields. The answer is the job (202, `Location` "
+    "to poll). The same file sent again by the same key for the same profile is recognised: "
+    "200 with the job it already has (`duplicate: true`), unless that job failed. A file that "
+    "is no product CSV is refused with 422 (`code` in the detail); one over the size limit "
+    "with 413.",
+    responses={
+        200: {"model": BatchJobOut, "description": "The same file was sent before"},
+        **problem_responses(401, 413, 422),
+    },
 )
-async def create_batch(_who: CurrentUser) -> None:
-    raise NotImplementedYetError(_DETAIL)
+async def create_batch(
+    request: Request,
+    response: Response,
+    who: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File(description="The product CSV")],
+    format: Annotated[ResultFormat, Form(description="Default format of the results")] = "csv",
+    medications: Annotated[
+        str | None, Form(description="Comma-separated", examples=["tacrolimus,mycophenolate"])
+    ] = None,
+    organ: Annotated[str | None, Form(description="kidney, liver, heart or lung")] = None,
+    gi: Annotated[str | None, Form(description="none, sensitive or constipation")] = None,
+) -> BatchJobOut:
+    profile = _profile(medications, organ, gi)
+    runner = _runner(request)
+
+    def submit() -> service.Submitted:
+        return service.submit(
+            session,
+            runner,
+            file.file,
+            filename=file.filename,
+            fmt=format,
+            profile=profile,
+            who=who,
+            max_bytes=settings.max_batch_bytes,
+            chunk_products=settings.batch_chunk_products,
+        )
+
+    done = await run_in_threadpool(submit)
+    if done.duplicate:
+        response.status_code = 200
+    response.headers["Location"] = f"/v1/batches/{done.job.id}"
+    return service.describe(done.job, done.size, duplicate=done.duplicate)
 
 
 @router.get(
     "/{batch_id}",
-    summary="A batch job's progress (not implemented yet: 501)",
-    responses=_RESERVED,
+    response_model=BatchJobOut,
+    summary="A batch job's state and progress",
+    description="Visible to the key that submitted it and to reviewers.",
+    responses=problem_responses(401, 404),
 )
-async def get_batch(batch_id: BatchId, _who: CurrentUser) -> None:
-    raise NotImplementedYetError(_DETAIL)
+def get_batch(batch_id: BatchId, session: SessionDep, who: CurrentUser) -> BatchJobOut:
+    job = service.get_job(session, batch_id, who)
+    return service.describe(job, service.upload_size(session, job.sha256))
 
 
 @router.get(
     "/{batch_id}/results",
-    summary="A batch job's results as CSV or JSON lines (not implemented yet: 501)",
-    responses=_RESERVED,
+    summary="A finished batch job's results as CSV or JSON lines",
+    description="One row per product, in file order. CSV cells that a spreadsheet would run "
+    "as a formula start with an apostrophe. 409 while the job is not done.",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/jsonl": {"schema": {"type": "string"}},
+            },
+            "description": "The results, streamed",
+        },
+        **problem_responses(401, 404, 409),
+    },
 )
-async def get_batch_results(batch_id: BatchId, _who: CurrentUser) -> None:
-    raise NotImplementedYetError(_DETAIL)
+def get_batch_results(
+    request: Request,
+    batch_id: BatchId,
+    session: SessionDep,
+    who: CurrentUser,
+    format: Annotated[
+        ResultFormat | None, Query(description="csv or jsonl; default: as submitted")
+    ] = None,
+) -> StreamingResponse:
+    job = service.get_job(session, batch_id, who)
+    service.ready_for_download(job)
+    fmt: ResultFormat = format or job.format  # type: ignore[assignment]
+    name = f"{job.id}.{fmt}"
+    return StreamingResponse(
+        service.results(_engine(request), job.id, fmt),
+        media_type=_MEDIA[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
