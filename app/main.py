@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from app.api import batches, docs, errors, health, labels, products, scans
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from app.batch.queue import start_runner
 from app.db.session import make_engine
 from app.logs import configure_logging
 from app.metrics import Metrics
@@ -32,7 +33,7 @@ TAGS = [
     {"name": "scans", "description": "Photos of a label in, a scored result out (stored)."},
     {"name": "labels", "description": "Score label text or a structured label."},
     {"name": "products", "description": "Stored products and reviewers' corrections."},
-    {"name": "batches", "description": "Batch scoring of product CSVs (reserved: 501)."},
+    {"name": "batches", "description": "Batch scoring of product CSVs: jobs, progress, results."},
     {"name": "health", "description": "Probes and Prometheus metrics."},
 ]
 
@@ -72,7 +73,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Batch jobs: threads that resume unfinished jobs, or the Redis queue's producer.
+        batch_runner = start_runner(settings, db_engine)
+        _app.state.batch_runner = batch_runner
         yield
+        batch_runner.close()
         pool.shutdown()
         db_engine.dispose()
 

@@ -109,7 +109,10 @@ class BodyLimitMiddleware:
         self.settings = settings
 
     def _limit(self, scope: Scope) -> int:
-        if str(scope.get("path", "")).startswith(_UPLOAD_PATHS):
+        path = str(scope.get("path", ""))
+        if path.startswith("/v1/batches"):
+            return self.settings.max_batch_bytes  # product CSVs: the service streams them to the DB
+        if path.startswith(_UPLOAD_PATHS):
             return self.settings.max_upload_bytes
         return self.settings.max_json_bytes
 
