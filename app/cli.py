@@ -103,6 +103,25 @@ def _cmd_keys_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_worker(args: argparse.Namespace) -> int:
+    from app.batch.queue import run_worker
+    from app.logs import configure_logging
+    from app.settings import Settings
+
+    settings = Settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    if not settings.redis_url:
+        print(
+            "labelscan worker: set LABELSCAN_REDIS_URL (or REDIS_URL); without it the service "
+            "runs batch jobs itself",
+            file=sys.stderr,
+        )
+        return 2
+    # The schema is the service's to migrate (`labelscan serve`); workers only use it.
+    run_worker(settings, args.threads)
+    return 0
+
+
 def _cmd_openapi(args: argparse.Namespace) -> int:
     import json
 
@@ -142,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     kc.add_argument("--name", required=True, help="who uses it; recorded on their changes")
     kc.add_argument("--role", choices=["app", "reviewer"], default="app")
     kc.set_defaults(func=_cmd_keys_create)
+    w = sub.add_parser(
+        "worker", help="run batch jobs from the Redis queue (LABELSCAN_REDIS_URL) until stopped"
+    )
+    w.add_argument("--threads", type=int, default=1, help="chunks scored at once (default 1)")
+    w.set_defaults(func=_cmd_worker)
     o = sub.add_parser("openapi", help="print the HTTP API's OpenAPI spec as JSON")
     o.set_defaults(func=_cmd_openapi)
     add_batch_parser(sub)
