@@ -8,6 +8,7 @@ in one transaction (app.repositories.batches), so each product gets exactly one 
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app.batch.reader import CsvFormatError, CsvLimits, read_products
-from app.batch.scoring import score_product
+from app.batch.scoring import OutputRow, score_product
 from app.logs import get_logger
 from app.repositories import batches as repo
 from catalog.profile import Profile
@@ -70,8 +71,22 @@ def run_task(
 
 def _fail(engine: Engine, job_id: str, code: str, reason: str) -> None:
     log.warning("batch_job_failed", job_id=job_id, code=code, reason=reason)
-    with Session(engine) as session:
+    with Session(engine, expire_on_commit=False) as session:
         repo.fail_job(session, job_id, code, reason)
+
+
+def stored_row(row: OutputRow) -> dict[str, Any]:
+    """An output row as stored: all its fields, so a download rebuilds it exactly and goes
+    through the same writers (and formula guard) as the command line."""
+    return dataclasses.asdict(row)
+
+
+def _tuples(value: Any) -> Any:
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def row_from_stored(data: dict[str, Any]) -> OutputRow:
+    return OutputRow(**{k: _tuples(v) for k, v in data.items()})
 
 
 def count_products(engine: Engine, sha256: str, limits: CsvLimits) -> int:
@@ -82,7 +97,7 @@ def count_products(engine: Engine, sha256: str, limits: CsvLimits) -> int:
 
 
 def plan_job(engine: Engine, config: JobConfig, job_id: str, enqueue: Enqueue) -> None:
-    with Session(engine) as session:
+    with Session(engine, expire_on_commit=False) as session:
         job = repo.start_job(session, job_id)
         if job is None:
             return
@@ -101,9 +116,9 @@ def plan_job(engine: Engine, config: JobConfig, job_id: str, enqueue: Enqueue) -
         except CsvFormatError as exc:
             _fail(engine, job_id, exc.code, str(exc))
             return
-        with Session(engine) as session:
+        with Session(engine, expire_on_commit=False) as session:
             repo.plan_chunks(session, job_id, total, job.chunk_size)
-    with Session(engine) as session:
+    with Session(engine, expire_on_commit=False) as session:
         pending = repo.pending_chunks(session, job_id)
         if not pending:
             repo.finish_if_complete(session, job_id)  # an empty file, or all done before a crash
@@ -121,7 +136,7 @@ def run_chunk(
 ) -> bool:
     """Scores products [start_seq, stop_seq) of the file and commits them; True if this call
     committed the chunk (False: finished before, by this or another worker, or job over)."""
-    with Session(engine) as session:
+    with Session(engine, expire_on_commit=False) as session:
         job = repo.get_job(session, job_id)
         if job is None or job.state != repo.RUNNING:
             return False
@@ -148,13 +163,13 @@ def run_chunk(
                 break
             if stop is not None and stop.is_set():
                 raise StopRequestedError(job_id)
-            row = score_product(item, profile).to_json()
-            rows.append(row)
+            row = score_product(item, profile)
+            rows.append(stored_row(row))
             records += item.rows
-            errors += bool(row.get("error"))
-    with Session(engine) as session:
+            errors += row.error is not None
+    with Session(engine, expire_on_commit=False) as session:
         committed = repo.complete_chunk(session, job_id, idx, rows, records=records, errors=errors)
-    with Session(engine) as session:
+    with Session(engine, expire_on_commit=False) as session:
         if repo.finish_if_complete(session, job_id):
             log.info("batch_job_done", job_id=job_id)
     return committed

@@ -3,7 +3,6 @@ are read back from the database. Sync code: the routes run it on a worker thread
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import io
 import json
@@ -15,11 +14,10 @@ from typing import Any, BinaryIO
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.batch.jobs import Task
+from app.batch.jobs import Task, row_from_stored
 from app.batch.output import csv_writer, jsonl_writer
 from app.batch.queue import Runner
 from app.batch.reader import CsvFormatError, CsvLimits, read_products
-from app.batch.scoring import OutputRow
 from app.db.models import BatchJob, BatchUpload
 from app.problems import NotFoundError, PayloadTooLargeError, ProblemError
 from app.repositories import batches as repo
@@ -189,20 +187,6 @@ def ready_for_download(job: BatchJob) -> None:
         f"{job.products_total if job.products_total is not None else '?'} products); "
         "poll it and download when its state is done"
     )
-
-
-def stored_row(row: OutputRow) -> dict[str, Any]:
-    """An output row as stored: all its fields, so a download rebuilds it exactly and goes
-    through the same writers (and formula guard) as the command line."""
-    return dataclasses.asdict(row)
-
-
-def _tuples(value: Any) -> Any:
-    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
-
-
-def row_from_stored(data: dict[str, Any]) -> OutputRow:
-    return OutputRow(**{k: _tuples(v) for k, v in data.items()})
 
 
 def results(engine: Engine, job_id: str, fmt: ResultFormat) -> Iterator[str]:
