@@ -251,9 +251,29 @@ def _build(
     return ing
 
 
+@dataclass(frozen=True, slots=True)
+class MineralBasis:
+    """What `elemental.assess` needs to decide a mineral row's basis from its amount."""
+
+    mineral: str
+    salt_named: bool
+    compound_mg: float | None
+
+
 def describe_forms(lex: Lexicon, ing: Ingredient, parts: NameParts) -> None:
     """Fills forms, forms_text, basis, elemental and compound mg from the name and its
     "(as ...)" groups."""
+    basis = resolve_forms(lex, ing, parts)
+    if basis is not None:
+        elemental.assess(
+            lex, ing, basis.mineral, salt_named=basis.salt_named, compound_mg=basis.compound_mg
+        )
+
+
+def resolve_forms(lex: Lexicon, ing: Ingredient, parts: NameParts) -> MineralBasis | None:
+    """The part of `describe_forms` that reads only the name and its forms (so its outcome can
+    be reused for rows that differ only in their amounts): fills forms, forms_text, flags and
+    the mineral; returns what the amount-dependent basis decision needs, None for no mineral."""
     compound_mg: float | None = None
     form_texts: list[str] = []
     for group in parts.form_groups:
@@ -284,7 +304,7 @@ def describe_forms(lex: Lexicon, ing: Ingredient, parts: NameParts) -> None:
             # A named blend ("Acid Reflux (as calcium carbonate, magnesium hydroxide)"):
             # each compound is a form of the mineral it names; no amount is elemental.
             ing.forms = _compound_forms(lex, form_texts)
-        return
+        return None
     forms: list[str] = []
     flags: list[str] = []
     if salt:
@@ -302,9 +322,7 @@ def describe_forms(lex: Lexicon, ing: Ingredient, parts: NameParts) -> None:
     ing.forms = forms
     ing.flags = flags
     ing.nutrient = ing.nutrient or mineral
-    elemental.assess(
-        lex, ing, mineral, salt_named=salt is not None or named_complex, compound_mg=compound_mg
-    )
+    return MineralBasis(mineral, salt is not None or named_complex, compound_mg)
 
 
 def _compound_forms(lex: Lexicon, texts: list[str]) -> list[str]:

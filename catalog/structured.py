@@ -14,14 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from catalog import elemental
 from catalog.amounts import QUALIFIERS, unit_of
-from catalog.checks import annotate
+from catalog.checks import find_interactions, find_marks, find_warnings
 from catalog.lexicon import lexicon
-from catalog.models import Ingredient, Panel, ScanResult, Unit
+from catalog.models import Ingredient, Panel, Quality, ScanResult, Unit
 from catalog.profile import Profile
-from catalog.rows import NameParts, describe_forms, split_name
+from catalog.rows import MineralBasis, NameParts, resolve_forms, split_name
 from catalog.score import score_label
-from catalog.text import split_top_level
+from catalog.text import clean, fold_accents, split_top_level
 
 # How databases say a row prints no amount (a blend member, "Not Present").
 _NO_AMOUNT_UNITS = frozenset({"", "np", "not present", "n/a", "na"})
@@ -66,15 +67,34 @@ def read_unit(text: str) -> tuple[Unit | None, float, str | None]:
     return unit, factor, qualifier
 
 
+@dataclass(frozen=True, slots=True)
+class _Resolved:
+    """What a row's name and forms alone decide (no amount involved)."""
+
+    name: str
+    nutrient: str | None
+    forms: tuple[str, ...]
+    forms_text: tuple[str, ...]
+    flags: tuple[str, ...]
+    basis: MineralBasis | None  # for a mineral row: what its amount is judged with
+
+
 @functools.lru_cache(maxsize=65536)
-def _name_parts(name: str, forms: tuple[str, ...]) -> NameParts:
+def _resolve(name: str, forms: tuple[str, ...]) -> _Resolved:
     """The name split as a printed row's would be, with the database's forms as its "(as ...)"
-    group. Cached: ingredient vocabulary repeats across a database. Callers must not mutate."""
+    group, matched to form ids. Cached: ingredient vocabulary repeats across a database, and
+    only the amounts differ from one product to the next."""
     parts = split_name(name)
     listed = [f.strip() for f in forms if f.strip().lower() not in _NO_FORM]
     if listed:
         parts.form_groups = [*parts.form_groups, ", ".join(listed)]
-    return parts
+    printed = parts.name or name
+    lex = lexicon()
+    ing = Ingredient(name=printed, nutrient=lex.nutrient_id(printed) if printed else None)
+    basis = resolve_forms(lex, ing, parts if parts.name else NameParts(name=printed))
+    return _Resolved(
+        ing.name, ing.nutrient, tuple(ing.forms), tuple(ing.forms_text), tuple(ing.flags), basis
+    )
 
 
 def ingredient_from_row(row: PanelRow) -> Ingredient:
@@ -86,12 +106,13 @@ def ingredient_from_row(row: PanelRow) -> Ingredient:
         raise RowError(f"unknown amount operator {row.operator.strip()!r}")
     unit, factor, qualifier = read_unit(row.unit)
     amount = row.amount * factor if unit is not None and row.amount is not None else None
-    lex = lexicon()
-    parts = _name_parts(row.name.strip(), row.forms)
-    name = parts.name or row.name.strip()
+    r = _resolve(row.name.strip(), row.forms)
     ing = Ingredient(
-        name=name,
-        nutrient=lex.nutrient_id(name) if name else None,
+        name=r.name,
+        nutrient=r.nutrient,
+        forms=list(r.forms),
+        forms_text=list(r.forms_text),
+        flags=list(r.flags),
         amount=amount,
         unit=unit if amount is not None else None,
         unit_qualifier=qualifier if amount is not None else None,
@@ -99,7 +120,11 @@ def ingredient_from_row(row: PanelRow) -> Ingredient:
         dv_percent=row.dv_percent if row.dv_percent else None,
         blend=row.blend or None,
     )
-    describe_forms(lex, ing, parts if parts.name else NameParts(name=name))
+    if r.basis is not None:
+        b = r.basis
+        elemental.assess(
+            lexicon(), ing, b.mineral, salt_named=b.salt_named, compound_mg=b.compound_mg
+        )
     return ing
 
 
@@ -132,7 +157,10 @@ def label_from_rows(
         serving_count=float(count.group(1)) if count else None,
     )
     others = [p.strip(" .") for p in split_top_level(other_ingredients, ",;")]
-    return ScanResult(panel=panel, ingredients=ingredients, other_ingredients=others)
+    # Quality passed rather than defaulted: pydantic deep-copies a model default per result.
+    return ScanResult(
+        panel=panel, ingredients=ingredients, other_ingredients=others, quality=Quality()
+    )
 
 
 def read_rows(
@@ -147,5 +175,12 @@ def read_rows(
     Certification marks are looked for in `marks_text` (and the ingredient list): a database
     row names an ingredient, never a seal."""
     result = label_from_rows(rows, other_ingredients=other_ingredients, serving_size=serving_size)
-    extra = [marks_text] if marks_text else []
-    return score_label(annotate(result, extra), profile)
+    # `checks.annotate` without its search of the rows' printed text, which structured rows
+    # do not have: a label without a marks column is not scanned for seals at all.
+    lex = lexicon()
+    text = "\n".join(fold_accents(clean(t)) for t in (marks_text, *result.other_ingredients) if t)
+    if text:
+        result.marks, result.lookalikes = find_marks(lex, text)
+    result.interactions = find_interactions(lex, result)
+    result.warnings = find_warnings(lex, result)
+    return score_label(result, profile)

@@ -2,8 +2,8 @@
 
 Exit codes: 0 every product scored; 1 the file was read but some products have an error in
 their row; 2 the file as a whole could not be used (missing, binary, unknown layout, a cap hit);
-130 interrupted, 141 standard output closed early. Output goes to a temporary file beside OUT that replaces OUT only when the run
-finishes, so a failed run never leaves a half-written OUT.
+130 interrupted, 141 standard output closed early. Output goes to a temporary file beside OUT
+that replaces OUT only when the run finishes, so a failed run never leaves a half-written OUT.
 """
 
 from __future__ import annotations

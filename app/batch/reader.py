@@ -188,12 +188,15 @@ def _text(record: list[str], index: int | None) -> str | None:
 def parse_amount(text: str) -> float:
     """ "1,000" -> 1000.0, "37,5" -> 37.5, "48%" -> 48.0. Raises ValueError for anything that
     is not a finite number that is not negative."""
-    value = text.strip().rstrip("%").strip()
-    if _THOUSANDS.match(value):
-        value = value.replace(",", "")
-    elif value.count(",") == 1 and "." not in value:
-        value = value.replace(",", ".")  # a decimal comma (";"-separated European files)
-    number = float(value)
+    try:
+        number = float(text)  # the common case, fast
+    except ValueError:
+        value = text.strip().rstrip("%").strip()
+        if _THOUSANDS.match(value):
+            value = value.replace(",", "")
+        elif value.count(",") == 1 and "." not in value:
+            value = value.replace(",", ".")  # a decimal comma (";"-separated European files)
+        number = float(value)
     if not math.isfinite(number) or number < 0:
         raise ValueError(text)
     return number
@@ -359,20 +362,28 @@ def _servings(record: list[str], index: int | None) -> float | None:
     return value
 
 
-def _panel_row(record: list[str], f: dict[str, int]) -> PanelRow:
-    name = _text(record, f["ingredient"])
-    if name is None:
-        raise _RecordError("missing ingredient name")
-    forms = _text(record, f.get("forms"))
-    return PanelRow(
-        name=name,
-        forms=tuple(forms.split(";")) if forms else (),
-        amount=_number(record, f["amount"], "amount"),
-        unit=_text(record, f.get("unit")) or "",
-        dv_percent=_number(record, f.get("dv_percent"), "dv_percent"),
-        operator=_text(record, f.get("operator")) or "",
-        blend=_text(record, f.get("parent_blend")),
-    )
+def _row_reader(f: dict[str, int]) -> Callable[[list[str]], PanelRow]:
+    """A record -> PanelRow function with the column indices bound (this runs for every row)."""
+    name_at, amount_at = f["ingredient"], f["amount"]
+    forms_at, unit_at, dv_at = f.get("forms"), f.get("unit"), f.get("dv_percent")
+    operator_at, blend_at = f.get("operator"), f.get("parent_blend")
+
+    def read(record: list[str]) -> PanelRow:
+        name = _text(record, name_at)
+        if name is None:
+            raise _RecordError("missing ingredient name")
+        forms = _text(record, forms_at)
+        return PanelRow(
+            name=name,
+            forms=tuple(forms.split(";")) if forms else (),
+            amount=_number(record, amount_at, "amount"),
+            unit=_text(record, unit_at) or "",
+            dv_percent=_number(record, dv_at, "dv_percent"),
+            operator=_text(record, operator_at) or "",
+            blend=_text(record, blend_at),
+        )
+
+    return read
 
 
 def _long(
@@ -382,6 +393,7 @@ def _long(
     current: _Building | None = None
     recent: OrderedDict[str, int] = OrderedDict()  # id -> first line, most recent last
     id_index = f.get("product_id")
+    panel_row = _row_reader(f)
 
     def finish(b: _Building) -> ProductInput:
         nonlocal seq
@@ -432,7 +444,7 @@ def _long(
             current.dropped += 1
             continue
         try:
-            current.rows.append(_panel_row(record, f))
+            current.rows.append(panel_row(record))
         except _RecordError as exc:
             current.errors = [*(current.errors or []), f"line {line}: {exc}"]
     if current is not None:

@@ -3,7 +3,7 @@ chooses the entry point for the layout and flattens the result into the output c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from app.batch.reader import ProductInput
@@ -106,31 +106,37 @@ def _profile_for(item: ProductInput, profile: Profile | None) -> Profile | None:
 
 def score_product(item: ProductInput, profile: Profile | None = None) -> OutputRow:
     """Exactly one output row for one product; a broken product gives a row with its error."""
-    base = OutputRow(
-        seq=item.seq, line=item.line, product_id=item.product_id, product_name=item.name,
-        brand=item.brand, upc=item.upc,
-    )  # fmt: skip
     if item.error is not None:
-        return replace(base, error=item.error)
+        return _error_row(item, item.error)
     profile = _profile_for(item, profile)
     try:
         result = read_product(item, profile)
     except RowError as exc:
-        return replace(base, error=str(exc))
+        return _error_row(item, str(exc))
     lex = lexicon()
     rows = magnesium_rows(lex, result)
     amounts = intake(result, profile or Profile(), rows) if rows else None
-    forms = tuple(dict.fromkeys(f for r in rows for f in r.forms))
     score = result.score
-    return replace(
-        base,
+    return OutputRow(
+        seq=item.seq,
+        line=item.line,
+        product_id=item.product_id,
+        product_name=item.name,
+        brand=item.brand,
+        upc=item.upc or result.upc,
         score=score.value if score else None,
         grade=score.grade if score else None,
-        magnesium_forms=forms,
+        magnesium_forms=tuple(dict.fromkeys(f for r in rows for f in r.forms)),
         elemental_mg_per_serving=_round(amounts.per_serving) if amounts else None,
         elemental_mg_per_day=_round(amounts.daily) if amounts else None,
         warnings=tuple(dict.fromkeys(w.id for w in result.warnings)),
         interactions=tuple((x.id, x.severity) for x in result.interactions),
         marks=tuple(m.id for m in result.marks),
-        upc=item.upc or result.upc,
     )
+
+
+def _error_row(item: ProductInput, error: str) -> OutputRow:
+    return OutputRow(
+        seq=item.seq, line=item.line, product_id=item.product_id, product_name=item.name,
+        brand=item.brand, upc=item.upc, error=error,
+    )  # fmt: skip
