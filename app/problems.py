@@ -71,6 +71,15 @@ class InvalidRequestError(ProblemError):
     title = "Request validation failed"
 
 
+class RateLimitedError(ProblemError):
+    status = 429
+    slug = "rate-limited"
+    title = "Too many requests for this API key"
+
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after_s)})
+
+
 class ServiceBusyError(ProblemError):
     status = 503
     slug = "service-busy"

@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 from app.logs import get_logger
-from app.problems import PROBLEM_JSON, ProblemError, problem_type
+from app.problems import PROBLEM_JSON, ProblemError, TooManyImagesError, problem_type
 from ocr.engines import EngineError
 from ocr.errors import ImageError
 
@@ -88,11 +88,25 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     if isinstance(exc, ProblemError):
         return await _problem_error(request, exc)
+    if exc.status_code == 400 and str(exc.detail).startswith(_TOO_MANY_FILES):
+        # The multipart parser stops at the app's file limit (max_images_per_scan) with a
+        # plain 400; clients know this refusal by its own type.
+        return await _problem_error(
+            request, TooManyImagesError(f"one scan takes at most {_max_images(request)} images")
+        )
     slug, title = _HTTP_SLUGS.get(exc.status_code, ("http-error", "HTTP error"))
     detail = exc.detail if isinstance(exc.detail, str) else title
     return problem(
         exc.status_code, slug, title, detail, request_id_of(request), headers=exc.headers
     )
+
+
+_TOO_MANY_FILES = "Too many files."  # Starlette's MultiPartException message
+
+
+def _max_images(request: Request) -> int:
+    limit: int = request.app.state.settings.max_images_per_scan
+    return limit
 
 
 def _clean_errors(errors: Any) -> list[dict[str, Any]]:

@@ -2,7 +2,9 @@
 
 RequestContext: request id in and out, one access log line, metrics by route template, and the
 last-resort 500 problem. BodyLimit: request bodies are counted as they stream in and refused
-with 413 past the limit, before they reach a parser or a temp file."""
+with 413 past the limit, before they reach a parser or a temp file (chunked bodies too: the
+count never trusts Content-Length). ScanAdmission: a scan upload is refused with 503 before a
+byte of it is read when every OCR worker and queue slot is taken."""
 
 from __future__ import annotations
 
@@ -17,13 +19,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.api.errors import problem
 from app.logs import get_logger
 from app.metrics import Metrics
-from app.problems import PayloadTooLargeError
+from app.problems import PayloadTooLargeError, ServiceBusyError
+from app.services.pool import WorkerPool
+from app.services.scans import busy
 from app.settings import Settings
 
 log = get_logger("labelscan.http")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _UPLOAD_PATHS = ("/v1/scans", "/v1/batches")
+_SCAN_PATH = "/v1/scans"
+# With the access log off, requests slower than this are still logged.
+_SLOW_S = 1.0
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -47,9 +54,10 @@ def _route(scope: Scope) -> str:
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, *, log_requests: bool = True) -> None:
         self.app = app
         self.metrics = metrics
+        self.log_requests = log_requests
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -93,14 +101,15 @@ class RequestContextMiddleware:
                 labels = {"method": scope["method"], "route": route, "status": str(status)}
                 self.metrics.requests.labels(**labels).inc()
                 self.metrics.latency.labels(**labels).observe(elapsed)
-                log.info(
-                    "request",
-                    method=scope["method"],
-                    path=scope["path"],
-                    route=route,
-                    status=status,
-                    duration_ms=round(elapsed * 1000, 1),
-                )
+                if self.log_requests or status >= 500 or elapsed >= _SLOW_S:
+                    log.info(
+                        "request",
+                        method=scope["method"],
+                        path=scope["path"],
+                        route=route,
+                        status=status,
+                        duration_ms=round(elapsed * 1000, 1),
+                    )
 
 
 class BodyLimitMiddleware:
@@ -149,3 +158,38 @@ class BodyLimitMiddleware:
             return message
 
         await self.app(scope, counting_receive, send)
+
+
+class ScanAdmissionMiddleware:
+    """FastAPI reads (and spools) a whole multipart body before any dependency or route code
+    runs, so a full pool would only be noticed after a 60 MB upload. This looks first. The
+    pool admits again when the scan really starts, so a race here only costs a late 503."""
+
+    def __init__(self, app: ASGIApp, pool: WorkerPool) -> None:
+        self.app = app
+        self.pool = pool
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and str(scope["path"]).rstrip("/") == _SCAN_PATH
+            and self.pool.full()
+        ):
+            running, waiting = self.pool.stats()
+            refusal: ServiceBusyError = busy(
+                self.pool, f"{running} scans running and {waiting} waiting"
+            )
+            self.pool.rejected()
+            response = problem(
+                refusal.status,
+                refusal.slug,
+                refusal.title,
+                str(refusal.detail),
+                scope.get("state", {}).get("request_id"),
+                # The unread body is not drained: the connection cannot be reused.
+                headers={**(refusal.headers or {}), "Connection": "close"},
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

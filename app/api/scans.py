@@ -14,6 +14,7 @@ from app.api.deps import (
     MetricsDep,
     PoolDep,
     ScanFnDep,
+    ScanUser,
     SessionDep,
     SettingsDep,
 )
@@ -29,7 +30,8 @@ from app.settings import Settings
 from catalog.models import ScanResult
 from catalog.profile import Profile
 from ocr.engines import EngineName
-from ocr.errors import ImageTooLarge
+from ocr.errors import ImageTooLarge, UnsupportedImageType
+from ocr.image import decode, sniff
 
 router = APIRouter(prefix="/v1/scans", tags=["scans"])
 
@@ -69,7 +71,15 @@ async def _read_photos(parts: list[UploadFile], settings: Settings) -> list[byte
                     f"image {n} is over {settings.max_image_bytes} bytes; send a smaller photo"
                 )
             chunks.append(chunk)
-        photos.append(b"".join(chunks))
+        data = b"".join(chunks)
+        # The bytes say what the part is, whatever its declared type: a PDF or a script sent
+        # as image/jpeg is refused here, before it takes an OCR worker.
+        if sniff(data) is None:
+            # decode() words the refusal from the bytes ("looks like a PDF") and stops there,
+            # before any pixel is decoded.
+            decode(data, max_bytes=settings.max_image_bytes)
+            raise UnsupportedImageType(f"image {n} is not a JPEG, PNG, WebP or HEIC photo")
+        photos.append(data)
     return photos
 
 
@@ -108,7 +118,7 @@ def _profile(
 )
 async def create_scan(
     response: Response,
-    who: CurrentUser,
+    who: ScanUser,
     session: SessionDep,
     settings: SettingsDep,
     pool: PoolDep,
@@ -133,9 +143,7 @@ async def create_scan(
     photos = await _read_photos(image, settings)
     profile = _profile(medications, organ, gi, servings_per_day)
     engine_name: EngineName = engine or settings.ocr_engine
-    reading = await service.read_photos(
-        pool, scan_fn, photos, engine_name, metrics, settings.retry_after_s
-    )
+    reading = await service.read_photos(pool, scan_fn, photos, engine_name, metrics)
 
     def finish() -> tuple[ScanResult, int, int]:
         returned = scored_copy(reading.result, profile)

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from cachetools import TTLCache
 from sqlmodel import Session
 
 from app.repositories import keys as key_repo
@@ -62,3 +63,21 @@ def authenticate(session: Session, key: str) -> Principal | None:
         return None
     role: Role = "reviewer" if row.role == "reviewer" else "app"
     return Principal(name=row.name, role=role)
+
+
+class VerifiedKeys:
+    """Keys that passed `authenticate` in the last `ttl_s` seconds, so that most requests skip
+    the database (a lookup costs more than the rest of a text-scoring request). Keyed by the
+    key's hash: the clear key is not kept. Used from the event loop only (not thread-safe)."""
+
+    def __init__(self, ttl_s: float, maxsize: int = 10_000) -> None:
+        self._cache: TTLCache[str, Principal] | None = (
+            TTLCache(maxsize=maxsize, ttl=ttl_s) if ttl_s > 0 else None
+        )
+
+    def get(self, key: str) -> Principal | None:
+        return None if self._cache is None else self._cache.get(hash_key(key))
+
+    def put(self, key: str, who: Principal) -> None:
+        if self._cache is not None:
+            self._cache[hash_key(key)] = who

@@ -10,7 +10,9 @@ client that hangs up cannot make the pool admit more work than it has threads fo
 from __future__ import annotations
 
 import asyncio
+import math
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -20,14 +22,31 @@ from app.metrics import Metrics
 T = TypeVar("T")
 
 
+# The weight of the newest job in the running mean of job seconds: about the last ten jobs.
+_EWMA_WEIGHT = 0.2
+RETRY_AFTER_MAX_S = 300
+
+
 class PoolSaturatedError(Exception):
     """Every worker is busy and the wait queue is full."""
 
 
+def retry_after(running: int, waiting: int, workers: int, mean_job_s: float) -> int:
+    """Seconds until the work in the pool now has drained through its workers: a client told
+    to come back then finds a free slot even if everyone it was refused with returns too.
+    Whole seconds (the header's unit), at least 1, at most RETRY_AFTER_MAX_S."""
+    backlog_s = (running + waiting) * mean_job_s / max(1, workers)
+    return max(1, min(RETRY_AFTER_MAX_S, math.ceil(backlog_s)))
+
+
 class WorkerPool:
-    def __init__(self, workers: int, queue: int, metrics: Metrics) -> None:
+    def __init__(
+        self, workers: int, queue: int, metrics: Metrics, *, initial_job_s: float = 5.0
+    ) -> None:
         self.workers = workers
         self.queue = queue
+        # Until a job has been timed, the mean is this guess.
+        self.mean_job_s = initial_job_s
         self._metrics = metrics
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan")
         self._lock = threading.Lock()
@@ -37,6 +56,21 @@ class WorkerPool:
     @property
     def capacity(self) -> int:
         return self.workers + self.queue
+
+    def full(self) -> bool:
+        """No slot free now (a check before reading an upload; `run` checks again)."""
+        with self._lock:
+            return self._admitted >= self.capacity
+
+    def rejected(self) -> None:
+        """Counts a refusal made before `run` (the upload was not even read)."""
+        self._metrics.pool_rejected.inc()
+
+    def retry_after_s(self) -> int:
+        with self._lock:
+            return retry_after(
+                self._running, self._admitted - self._running, self.workers, self.mean_job_s
+            )
 
     def stats(self) -> tuple[int, int]:
         """(running, waiting)."""
@@ -68,11 +102,14 @@ class WorkerPool:
             with self._lock:
                 self._running += 1
                 self._publish()
+            start = time.perf_counter()
             try:
                 return fn()
             finally:
+                elapsed = time.perf_counter() - start
                 with self._lock:
                     self._running -= 1
+                    self.mean_job_s += _EWMA_WEIGHT * (elapsed - self.mean_job_s)
                     self._publish()
 
         return run

@@ -45,7 +45,6 @@ async def read_photos(
     photos: Sequence[bytes],
     engine: EngineName,
     metrics: Metrics,
-    retry_after_s: int,
 ) -> Reading:
     def work() -> Reading:
         start = time.perf_counter()
@@ -57,10 +56,15 @@ async def read_photos(
     try:
         return await pool.run(work)
     except PoolSaturatedError as exc:
-        raise ServiceBusyError(
-            f"the service is reading other photos ({exc}); try again shortly",
-            retry_after_s=retry_after_s,
-        ) from exc
+        raise busy(pool, str(exc)) from exc
+
+
+def busy(pool: WorkerPool, why: str) -> ServiceBusyError:
+    """503: Retry-After is how long the work in the pool now takes to drain."""
+    return ServiceBusyError(
+        f"the service is reading other photos ({why}); try again shortly",
+        retry_after_s=pool.retry_after_s(),
+    )
 
 
 def media_type(data: bytes) -> str:
