@@ -197,6 +197,8 @@ class BatchChunk(SQLModel, table=True):
     stop_seq: int = Field(sa_column=Column(Integer, nullable=False))
     done: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
     attempt: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    # "host:pid" of the worker that started it last: who to look at when a chunk hangs.
+    claimed_by: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
 
 
 class BatchResult(SQLModel, table=True):

@@ -7,6 +7,8 @@ another already committed, can neither lose a count nor write a product twice.""
 from __future__ import annotations
 
 import io
+import os
+import socket
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -25,6 +27,7 @@ from app.db.models import (
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 UNFINISHED = (QUEUED, RUNNING)
+WORKER = f"{socket.gethostname()}:{os.getpid()}"[:100]
 
 
 # --- uploads ---------------------------------------------------------------------------------
@@ -218,7 +221,7 @@ def claim_chunk(session: Session, job_id: str, idx: int) -> BatchChunk | None:
             col(BatchChunk.idx) == idx,
             col(BatchChunk.done).is_(False),
         )
-        .values(attempt=BatchChunk.attempt + 1)
+        .values(attempt=BatchChunk.attempt + 1, claimed_by=WORKER)
     )
     session.commit()
     chunk = session.get(BatchChunk, (job_id, idx), populate_existing=True)

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,13 +18,17 @@ import pytest
 from sqlalchemy import delete
 from sqlmodel import Session
 
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
 from app.batch.jobs import Task, run_task
 from app.batch.queue import job_config
 from app.db import models
 from app.db.session import make_engine
 from app.main import create_app
 from app.settings import Settings
-from tests.app.conftest import TestClient, assert_problem, make_settings
+from tests.app.conftest import assert_problem, make_settings
 
 LABEL = (Path(__file__).parents[2] / "examples" / "labels" / "magnesium_glycinate.txt").read_text()
 BATCH_TABLES = [

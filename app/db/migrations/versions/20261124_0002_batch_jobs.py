@@ -68,6 +68,7 @@ def upgrade() -> None:
         sa.Column("stop_seq", sa.Integer(), nullable=False),
         sa.Column("done", sa.Boolean(), nullable=False),
         sa.Column("attempt", sa.Integer(), nullable=False),
+        sa.Column("claimed_by", sa.String(100), nullable=True),
     )
     op.create_table(
         "batch_results",
