@@ -21,6 +21,7 @@ of the header. Blank records and repeats of the header line are skipped.
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import math
 import re
@@ -36,6 +37,7 @@ RECENT_IDS = 10_000
 _BOM = b"\xef\xbb\xbf"
 _DELIMITERS = (",", ";", "\t")
 _ERRORS_SHOWN = 3
+_HEAD_BYTES = 8192
 # Control characters no text file has (tab, CR and LF excepted).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _T = TypeVar("_T")
@@ -135,14 +137,32 @@ class _Lines:
         self._limits = limits
         self.bytes_read = 0
         self.count = 0  # physical lines read
-        self._first = True
+        # The start of the file is read ahead to recognise binary files before any parsing.
+        self.head = stream.read(_HEAD_BYTES)
+        self._buffer: io.BytesIO | None = io.BytesIO(self.head)
+        if self.head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise CsvFormatError("not_text", "UTF-16 files are not accepted; save as UTF-8")
+        if _CONTROL.search(self.head.decode("latin-1")):
+            raise CsvFormatError("not_text", "the file is binary, not CSV text")
+        if self.head.startswith(_BOM):
+            self._buffer.seek(len(_BOM))
+            self.bytes_read = len(_BOM)
+
+    def _readline(self, cap: int) -> bytes:
+        if self._buffer is None:
+            return self._stream.readline(cap)
+        raw = self._buffer.readline(cap)
+        if raw.endswith(b"\n") or len(raw) >= cap:
+            return raw
+        self._buffer = None  # the read-ahead is used up (mid-line, maybe): go on from the stream
+        return raw + self._stream.readline(cap - len(raw))
 
     def __iter__(self) -> Iterator[str]:
         return self
 
     def __next__(self) -> str:
         cap = self._limits.max_line_bytes
-        raw = self._stream.readline(cap + 1)
+        raw = self._readline(cap + 1)
         if not raw:
             raise StopIteration
         self.bytes_read += len(raw)
@@ -152,11 +172,6 @@ class _Lines:
         limit = self._limits.max_bytes
         if limit is not None and self.bytes_read > limit:
             raise CsvFormatError("too_large", f"the file is larger than {limit:,} bytes")
-        if self._first:
-            self._first = False
-            if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-                raise CsvFormatError("not_text", "UTF-16 files are not accepted; save as UTF-8")
-            raw = raw.removeprefix(_BOM)
         if b"\x00" in raw:
             raise CsvFormatError("not_text", "the file is binary, not CSV text")
         try:
@@ -249,8 +264,6 @@ class ProductReader:
         header_line = self._first_line()
         if header_line is None:
             raise CsvFormatError("no_header", "the file is empty")
-        if _CONTROL.search(header_line):
-            raise CsvFormatError("not_text", "the file is binary, not CSV text")
         self.delimiter = _sniff_delimiter(header_line)
         self._reader = csv.reader(
             itertools.chain([header_line], self._lines), delimiter=self.delimiter

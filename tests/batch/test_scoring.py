@@ -1,0 +1,79 @@
+"""One product -> one output row, for both layouts, broken products and profiles."""
+
+from __future__ import annotations
+
+import io
+
+from app.batch.reader import ProductInput, read_products
+from app.batch.scoring import score_product
+from catalog.label import read_text
+from catalog.profile import Profile
+from catalog.structured import PanelRow
+
+GLYCINATE = "Supplement Facts\nMagnesium (as magnesium glycinate) 200 mg 48%"
+
+
+def _wide(**kw: object) -> ProductInput:
+    fields: dict[str, object] = {"seq": 0, "product_id": "w1", "line": 2, "rows": 1}
+    fields.update(kw)
+    return ProductInput(**fields)  # type: ignore[arg-type]
+
+
+def test_wide_product_scores_as_the_label_text_does() -> None:
+    row = score_product(_wide(label_text=GLYCINATE, name="Calm", brand="Acme", upc="0123"))
+    expected = read_text(GLYCINATE)
+    assert expected.score is not None
+    assert (row.score, row.grade) == (expected.score.value, expected.score.grade)
+    assert row.magnesium_forms == ("magnesium_glycinate",)
+    assert row.elemental_mg_per_serving == 200.0
+    assert row.elemental_mg_per_day == 200.0
+    assert (row.product_name, row.brand, row.upc, row.error) == ("Calm", "Acme", "0123", None)
+
+
+def test_servings_per_day_column_scales_the_daily_amount() -> None:
+    row = score_product(_wide(label_text=GLYCINATE, servings_per_day=2.0))
+    assert row.elemental_mg_per_day == 400.0
+    # The caller's profile figure wins over the file's.
+    mine = score_product(
+        _wide(label_text=GLYCINATE, servings_per_day=2.0), Profile(servings_per_day=1)
+    )
+    assert mine.elemental_mg_per_day == 200.0
+
+
+def test_long_product_with_interaction_warning_and_marks() -> None:
+    item = ProductInput(
+        seq=3, product_id="p1", line=5, rows=3,
+        ingredients=(
+            PanelRow("Magnesium", ("magnesium oxide", "magnesium citrate"), 400.0, "mg", 95.0),
+            PanelRow("St. John's Wort", (), 300.0, "mg"),
+        ),
+        marks="USP Verified",
+    )  # fmt: skip
+    row = score_product(item)
+    assert row.seq == 3 and row.line == 5
+    assert row.magnesium_forms == ("magnesium_oxide", "magnesium_citrate")
+    assert row.elemental_mg_per_serving == 400.0
+    assert "oxide_led_blend" in row.warnings and "above_supplemental_ul" in row.warnings
+    assert ("st_johns_wort", "avoid") in row.interactions
+    assert row.marks == ("usp_verified",)
+    assert row.grade is not None and row.grade in "DEF"
+
+
+def test_broken_products_keep_their_identity_and_get_no_score() -> None:
+    reported = score_product(_wide(product_id="x", name="N", error="missing product id"))
+    assert (reported.product_id, reported.product_name) == ("x", "N")
+    assert reported.error == "missing product id" and reported.score is None
+    bad_unit = ProductInput(
+        seq=0, product_id="p", line=2, rows=1,
+        ingredients=(PanelRow("Magnesium", (), 100.0, "furlongs"),),
+    )  # fmt: skip
+    row = score_product(bad_unit)
+    assert row.error is not None and "furlongs" in row.error and row.score is None
+
+
+def test_product_without_magnesium_has_a_score_and_no_amounts() -> None:
+    data = b"product_id,ingredient,amount,unit\np1,Vitamin C,100,mg\n"
+    [item] = list(read_products(io.BytesIO(data)))
+    row = score_product(item)
+    assert row.score is not None and row.error is None
+    assert row.magnesium_forms == () and row.elemental_mg_per_day is None

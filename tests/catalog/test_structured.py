@@ -1,0 +1,109 @@
+"""Structured panel rows (database fields) read as the parser reads the printed row."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bench.shared_data import dsld_row_text, dsld_rows
+from catalog.rows import parse_row
+from catalog.structured import PanelRow, RowError, ingredient_from_row, read_rows, read_unit
+
+
+def _panel_row(row: dict[str, str]) -> PanelRow:
+    return PanelRow(
+        name=row["ingredient"],
+        forms=tuple(row["forms"].split(";")),
+        amount=float(row["amount"]) if row["amount"] else None,
+        unit=row["unit"],
+        dv_percent=float(row["dv_percent"]) if row["dv_percent"] else None,
+        operator=row["operator"],
+        blend=row["parent_blend"] or None,
+    )
+
+
+def test_real_dsld_rows_match_the_parsed_printed_row() -> None:
+    """Every DSLD row with an amount: the same nutrient, forms, basis and elemental mg as the
+    text parser gives for the line the row stands for."""
+    compared = 0
+    for row in dsld_rows():
+        text = dsld_row_text(row)
+        parsed = parse_row(text) if text else []
+        if not parsed or row["unit"] == "ng":
+            continue
+        printed, structured = parsed[0], ingredient_from_row(_panel_row(row))
+        assert structured.nutrient == printed.nutrient, text
+        assert structured.forms == printed.forms, text
+        assert structured.basis == printed.basis, text
+        assert structured.elemental_mg == printed.elemental_mg, text
+        assert structured.unit == printed.unit, text
+        assert structured.amount is not None and printed.amount is not None
+        assert math.isclose(structured.amount, printed.amount), text
+        compared += 1
+    assert compared > 400
+
+
+def test_salt_named_row_is_compound_with_estimated_elemental() -> None:
+    ing = ingredient_from_row(PanelRow(name="Magnesium Glycinate", amount=500.0, unit="mg"))
+    assert ing.forms == ["magnesium_glycinate"]
+    assert ing.basis == "compound" and ing.compound_mg == 500.0
+    assert ing.elemental_mg is not None and 0 < ing.elemental_mg < 500
+    assert "elemental_estimated" in ing.flags
+
+
+def test_amounts_differ_per_row_even_when_the_name_repeats() -> None:
+    a = ingredient_from_row(PanelRow("Magnesium", ("magnesium oxide",), 200.0, "mg", 48.0))
+    b = ingredient_from_row(PanelRow("Magnesium", ("magnesium oxide",), 300.0, "mg", 71.0))
+    assert (a.elemental_mg, b.elemental_mg) == (200.0, 300.0)
+    a.forms.append("changed")  # the cached resolution is not shared between rows
+    assert b.forms == ["magnesium_oxide"]
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        ("mg", ("mg", 1.0, None)),
+        ("Gram(s)", ("g", 1.0, None)),
+        ("{Calories}", ("kcal", 1.0, None)),
+        ("mcg DFE", ("mcg", 1.0, "DFE")),
+        ("ng", ("mcg", 0.001, None)),
+        ("NP", (None, 1.0, None)),
+        ("", (None, 1.0, None)),
+    ],
+)
+def test_read_unit(unit: str, expected: tuple[str | None, float, str | None]) -> None:
+    assert read_unit(unit) == expected
+
+
+def test_unknown_unit_and_operator_are_row_errors() -> None:
+    with pytest.raises(RowError, match="furlongs"):
+        ingredient_from_row(PanelRow(name="Magnesium", amount=1.0, unit="furlongs"))
+    with pytest.raises(RowError, match="operator"):
+        ingredient_from_row(PanelRow(name="Magnesium", amount=1.0, unit="mg", operator="!!"))
+    with pytest.raises(RowError, match="row 2"):
+        read_rows([PanelRow("Zinc", (), 1.0, "mg"), PanelRow("Magnesium", (), 1.0, "kg?")])
+
+
+def test_blend_head_takes_its_members_forms_and_is_flagged_proprietary() -> None:
+    result = read_rows(
+        [
+            PanelRow("Magnesium Complex", (), 400.0, "mg"),
+            PanelRow("Magnesium Oxide", (), None, "NP", blend="Magnesium Complex"),
+            PanelRow("Magnesium Citrate", (), None, "NP", blend="Magnesium Complex"),
+        ]
+    )
+    head = result.ingredients[0]
+    assert head.is_blend
+    assert head.forms[:2] == ["magnesium_oxide", "magnesium_citrate"]
+    assert "proprietary_blend" in [w.id for w in result.warnings]
+
+
+def test_marks_come_from_the_marks_text_only() -> None:
+    rows = [PanelRow("Magnesium", ("magnesium glycinate",), 200.0, "mg", 48.0)]
+    plain = read_rows(rows)
+    marked = read_rows(rows, marks_text="USP Verified")
+    assert plain.marks == []
+    assert [m.id for m in marked.marks] == ["usp_verified"]
+    assert marked.score is not None and plain.score is not None
+    assert marked.score.value > plain.score.value
