@@ -192,6 +192,8 @@ def _open(data: bytes, fmt: str) -> PILImage.Image:
         except UnidentifiedImageError as exc:  # its message names a BytesIO address
             raise CorruptImage(f"the {fmt} header could not be parsed") from exc
         except _DECODE_ERRORS as exc:
+            if _expands_too_far(exc):
+                raise ImageTooLarge(f"the {fmt} data expands too far ({_reason(exc)})") from exc
             raise CorruptImage(f"unreadable {fmt} header: {_reason(exc)}") from exc
 
 
@@ -218,12 +220,21 @@ def _load(img: PILImage.Image, fmt: str) -> None:
         img.load()
     except PILImage.DecompressionBombError as exc:
         raise ImageTooLarge(f"the {fmt} data expands to too many pixels ({_reason(exc)})") from exc
-    except ValueError as exc:
-        if "too large" in str(exc):  # PNG text/ICC chunks that inflate past Pillow's safe size
+    except _DECODE_ERRORS as exc:
+        if _expands_too_far(exc):
             raise ImageTooLarge(f"the {fmt} data expands too far ({_reason(exc)})") from exc
         raise CorruptImage(f"undecodable {fmt} data: {_reason(exc)}") from exc
-    except _DECODE_ERRORS as exc:
-        raise CorruptImage(f"undecodable {fmt} data: {_reason(exc)}") from exc
+
+
+def _expands_too_far(exc: BaseException) -> bool:
+    """A decoder's refusal to allocate, which is a bomb (413), not a damaged file (422): PNG
+    text/ICC chunks that inflate past Pillow's safe size (met while the header is read when they
+    come before the pixels), or libheif's own limit on the size its `ispe` box declares (which
+    pillow-heif does not report as the image size, so our pixel check cannot see it)."""
+    text = str(exc)
+    return (isinstance(exc, ValueError) and "too large" in text) or (
+        "Security limit exceeded" in text
+    )
 
 
 def _stored_size(img: PILImage.Image) -> tuple[int, int]:
