@@ -194,12 +194,15 @@ class Lexicon:
 
     def coingredients_in(self, text: str) -> list[str]:
         """Ids of flagged co-ingredients named in the text, in order of appearance."""
+        return list(_coingredients_in(self, normalize(text)))
+
+    def _coingredients_in(self, key: str) -> tuple[str, ...]:
         found: list[str] = []
-        for m in self._coingredient_pattern.finditer(normalize(text)):
+        for m in self._coingredient_pattern.finditer(key):
             cid = self._coingredient_by_name[m.group(0)]
             if cid not in found:
                 found.append(cid)
-        return found
+        return tuple(found)
 
 
 # Module-level caches keyed on normalised text: labels repeat the same names endlessly.
@@ -216,6 +219,11 @@ def _match_form(lex: Lexicon, mineral: str, key: str) -> FormMatch:
 @functools.lru_cache(maxsize=65536)
 def _salt_named(lex: Lexicon, key: str) -> tuple[str, str] | None:
     return lex._salt_named(key)
+
+
+@functools.lru_cache(maxsize=65536)
+def _coingredients_in(lex: Lexicon, key: str) -> tuple[str, ...]:
+    return lex._coingredients_in(key)
 
 
 @functools.cache
