@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
 from app.batch.queue import Runner
-from app.schemas.batches import BatchJobOut, ResultFormat
+from app.schemas.batches import JOB_EXAMPLE, BatchJobOut, ResultFormat
 from app.schemas.problems import problem_responses
 from app.services import batches as service
 from catalog.profile import Profile
@@ -21,6 +21,20 @@ from catalog.profile import Profile
 router = APIRouter(prefix="/v1/batches", tags=["batches"])
 
 BatchId = Annotated[str, Path(description="Batch job id", examples=["b-5f0c2a9d1e7b4c3a8d6e"])]
+_MULTIPART_EXAMPLE = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "example": {
+                    "file": "<catalog.csv bytes>",
+                    "format": "csv",
+                    "medications": "tacrolimus,mycophenolate",
+                    "organ": "kidney",
+                }
+            }
+        }
+    }
+}
 _MEDIA = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
 
 
@@ -63,9 +77,21 @@ def _profile(medications: str | None, organ: str | None, gi: str | None) -> Prof
     "is no product CSV is refused with 422 (`code` in the detail); one over the size limit "
     "with 413.",
     responses={
-        200: {"model": BatchJobOut, "description": "The same file was sent before"},
+        200: {
+            "model": BatchJobOut,
+            "description": "The same file was sent before",
+            "content": {
+                "application/json": {
+                    "example": {
+                        **JOB_EXAMPLE,
+                        "duplicate": True,
+                    }
+                }
+            },
+        },
         **problem_responses(401, 413, 422),
     },
+    openapi_extra=_MULTIPART_EXAMPLE,
 )
 async def create_batch(
     request: Request,
@@ -125,8 +151,15 @@ def get_batch(batch_id: BatchId, session: SessionDep, who: CurrentUser) -> Batch
     responses={
         200: {
             "content": {
-                "text/csv": {"schema": {"type": "string"}},
-                "application/jsonl": {"schema": {"type": "string"}},
+                "text/csv": {
+                    "schema": {"type": "string"},
+                    "example": "product_id,product_name,brand,upc,score,grade,...\n"
+                    "p0001,Magnesium Glycinate 200,,,84,B,...\n",
+                },
+                "application/jsonl": {
+                    "schema": {"type": "string"},
+                    "example": '{"product_id": "p0001", "score": 84, "grade": "B", ...}\n',
+                },
             },
             "description": "The results, streamed",
         },

@@ -3,9 +3,34 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+JOB_EXAMPLE: dict[str, Any] = {
+    "id": "b-5f0c2a9d1e7b4c3a8d6e",
+    "state": "running",
+    "filename": "catalog.csv",
+    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "size": 1048576,
+    "format": "csv",
+    "products_total": 12000,
+    "products_done": 4500,
+    "rows_done": 51230,
+    "errors": 3,
+    "progress": 0.375,
+    "attempt": 1,
+    "duplicate": False,
+    "error": None,
+    "created_by": "phone-app",
+    "created_at": "2026-11-24T10:00:00Z",
+    "started_at": "2026-11-24T10:00:01Z",
+    "finished_at": None,
+    "links": {
+        "self": "/v1/batches/b-5f0c2a9d1e7b4c3a8d6e",
+        "results": "/v1/batches/b-5f0c2a9d1e7b4c3a8d6e/results",
+    },
+}
 
 BatchState = Literal["queued", "running", "done", "failed"]
 ResultFormat = Literal["csv", "jsonl"]
@@ -22,36 +47,7 @@ class BatchLinks(BaseModel):
 
 
 class BatchJobOut(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "b-5f0c2a9d1e7b4c3a8d6e",
-                    "state": "running",
-                    "filename": "catalog.csv",
-                    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-                    "size": 1048576,
-                    "format": "csv",
-                    "products_total": 12000,
-                    "products_done": 4500,
-                    "rows_done": 51230,
-                    "errors": 3,
-                    "progress": 0.375,
-                    "attempt": 1,
-                    "duplicate": False,
-                    "error": None,
-                    "created_by": "phone-app",
-                    "created_at": "2026-11-24T10:00:00Z",
-                    "started_at": "2026-11-24T10:00:01Z",
-                    "finished_at": None,
-                    "links": {
-                        "self": "/v1/batches/b-5f0c2a9d1e7b4c3a8d6e",
-                        "results": "/v1/batches/b-5f0c2a9d1e7b4c3a8d6e/results",
-                    },
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [JOB_EXAMPLE]})
 
     id: str
     state: BatchState
