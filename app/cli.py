@@ -103,6 +103,79 @@ def _cmd_keys_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_keys_list(_args: argparse.Namespace) -> int:
+    from app.db.migrate import upgrade
+    from app.db.session import make_engine, session_scope
+    from app.repositories.keys import all_keys
+    from app.settings import Settings
+
+    url = Settings().database_url
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        for session in session_scope(engine):
+            rows = all_keys(session)
+            # Never the hash; the prefix is what shows in a client's configuration.
+            print(f"{'name':<30} {'role':<9} {'prefix':<13} {'created':<20} revoked")
+            for row in rows:
+                revoked = row.revoked_at.strftime("%Y-%m-%d %H:%M") if row.revoked_at else "-"
+                created = row.created_at.strftime("%Y-%m-%d %H:%M")
+                print(f"{row.name:<30} {row.role:<9} {row.prefix:<13} {created:<20} {revoked}")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _cmd_keys_revoke(args: argparse.Namespace) -> int:
+    from app.db.migrate import upgrade
+    from app.db.session import make_engine, session_scope
+    from app.services.auth import revoke_key
+    from app.settings import Settings
+
+    settings = Settings()
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        for session in session_scope(engine):
+            revoked = revoke_key(session, args.name)
+    finally:
+        engine.dispose()
+    if not revoked:
+        print(f"labelscan keys revoke: no active key named {args.name!r}", file=sys.stderr)
+        return 2
+    print(
+        f"API key {args.name!r} revoked; running servers refuse it within "
+        f"{settings.auth_cache_s:g} s (LABELSCAN_AUTH_CACHE_S).",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _cmd_prune(args: argparse.Namespace) -> int:
+    from app.db.migrate import upgrade
+    from app.db.session import make_engine, session_scope
+    from app.services.retention import cutoff_for, prune_scans
+    from app.settings import Settings
+
+    settings = Settings()
+    days: int = args.days if args.days is not None else settings.scan_retention_days
+    if days < 1:
+        print("labelscan prune: --days must be at least 1", file=sys.stderr)
+        return 2
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        for session in session_scope(engine):
+            pruned = prune_scans(session, cutoff_for(days))
+    finally:
+        engine.dispose()
+    print(
+        f"deleted {pruned.scans} scans from before {pruned.cutoff:%Y-%m-%d %H:%M} UTC and "
+        f"{pruned.photos} photos no scan uses; products and corrections are kept"
+    )
+    return 0
+
+
 def _cmd_worker(args: argparse.Namespace) -> int:
     from app.batch.queue import run_worker
     from app.logs import configure_logging
@@ -161,6 +234,22 @@ def build_parser() -> argparse.ArgumentParser:
     kc.add_argument("--name", required=True, help="who uses it; recorded on their changes")
     kc.add_argument("--role", choices=["app", "reviewer"], default="app")
     kc.set_defaults(func=_cmd_keys_create)
+    ksub.add_parser("list", help="list API keys (names, roles, revoked or not)").set_defaults(
+        func=_cmd_keys_list
+    )
+    kr = ksub.add_parser("revoke", help="revoke an API key by name")
+    kr.add_argument("name", help="the key's name, as given to `keys create --name`")
+    kr.set_defaults(func=_cmd_keys_revoke)
+    pr = sub.add_parser(
+        "prune", help="delete stored scans and their photos past the retention period"
+    )
+    pr.add_argument(
+        "--days",
+        type=int,
+        default=None,
+        help="keep this many days (default: $LABELSCAN_SCAN_RETENTION_DAYS, else 365)",
+    )
+    pr.set_defaults(func=_cmd_prune)
     w = sub.add_parser(
         "worker", help="run batch jobs from the Redis queue (LABELSCAN_REDIS_URL) until stopped"
     )

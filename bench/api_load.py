@@ -126,6 +126,24 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its live descendants. On a busy
+    shared machine requests/s move with everyone else's load; CPU per request does not."""
+    total_ticks, todo = 0, [pid]
+    seen: set[int] = set()
+    while todo and len(seen) < 256:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            # Fields after the ")" that ends the command name: utime and stime are 12 and 13.
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total_ticks += int(fields[11]) + int(fields[12])
+            todo += _children(current)
+    return total_ticks / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of a process and its descendants, in MB (0.0 once it is gone)."""
     total_kb, todo = 0, [pid]
@@ -296,6 +314,14 @@ class Result:
     retry_after: int = 0  # 503 responses that carried Retry-After
     rss: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    server_cpu_s: float | None = None  # the server's CPU seconds during the run
+
+    @property
+    def cpu_ms_per_request(self) -> float | None:
+        total = sum(self.statuses.values())
+        if self.server_cpu_s is None or not total:
+            return None
+        return self.server_cpu_s * 1000 / total
 
     @property
     def rate(self) -> float:
@@ -536,6 +562,7 @@ def bench_score_http(
         with httpx.Client(base_url=server.base_url, timeout=REQUEST_TIMEOUT_S) as warm:
             for _ in range(WARMUP_REQUESTS * workers):
                 warm.post(SCORE_PATH, json=SCORE_BODY).raise_for_status()
+        cpu_before = cpu_seconds(server.proc.pid)
         with RssSampler(server.proc.pid, seconds + DRAIN_GRACE_S) as rss:
             if use_wrk:
                 result = run_wrk(server.base_url + SCORE_PATH, body, concurrency, seconds, workdir)
@@ -547,8 +574,15 @@ def bench_score_http(
                 result = asyncio.run(
                     closed_loop(server.base_url, send, concurrency, seconds, ok_status=200)
                 )
+        result.server_cpu_s = cpu_seconds(server.proc.pid) - cpu_before
         errors, events = server.log_problems()
     result.name = f"HTTP score, {workers} worker{'s' if workers > 1 else ''}"
+    if (cpu_ms := result.cpu_ms_per_request) is not None:
+        cores = os.cpu_count() or 1
+        result.notes.append(
+            f"server CPU {cpu_ms:.2f} ms/request: at most {1000 / cpu_ms * cores:.0f} req/s "
+            f"on {cores} cores if nothing else ran (the load generator not counted)"
+        )
     result.rss = rss.samples
     if errors:
         result.notes.append(f"server log: {errors} error lines, e.g. {events}")

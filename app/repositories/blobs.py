@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.db.models import Blob
+from app.db.models import Blob, ScanImage
 
 
 def put(session: Session, data: bytes, media_type: str) -> str:
@@ -40,3 +40,10 @@ def info(session: Session, digest: str) -> tuple[str, int] | None:
 
 def count(session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(Blob)).one())
+
+
+def delete_unreferenced(session: Session) -> int:
+    """Deletes photos no scan shows any more."""
+    used = select(col(ScanImage.blob_sha256))
+    result = session.execute(delete(Blob).where(col(Blob.sha256).not_in(used)))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session, col, select
 
 from app.db.models import ApiKey
@@ -22,3 +24,7 @@ def by_prefix(session: Session, prefix: str) -> ApiKey | None:
 
 def by_name(session: Session, name: str) -> ApiKey | None:
     return session.exec(select(ApiKey).where(col(ApiKey.name) == name)).first()
+
+
+def all_keys(session: Session) -> Sequence[ApiKey]:
+    return session.exec(select(ApiKey).order_by(col(ApiKey.name))).all()

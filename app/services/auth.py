@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Literal, get_args
 
 from cachetools import TTLCache
@@ -81,3 +82,15 @@ class VerifiedKeys:
     def put(self, key: str, who: Principal) -> None:
         if self._cache is not None:
             self._cache[hash_key(key)] = who
+
+
+def revoke_key(session: Session, name: str) -> bool:
+    """Marks the named key revoked (kept, so what its holder wrote stays attributed); False
+    when there is no such key or it was revoked already."""
+    row = key_repo.by_name(session, name)
+    if row is None or row.revoked_at is not None:
+        return False
+    row.revoked_at = datetime.now(UTC)
+    session.add(row)
+    session.commit()
+    return True
