@@ -31,7 +31,8 @@ def cli_db(empty_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def _score(client: TestClient, headers: dict[str, str]) -> int:
-    return client.post("/v1/labels/score", headers=headers, json={"text": TEXT}).status_code
+    status: int = client.post("/v1/labels/score", headers=headers, json={"text": TEXT}).status_code
+    return status
 
 
 def test_a_revoked_key_is_refused_and_listed_as_revoked(
@@ -131,7 +132,7 @@ def test_prune_deletes_old_scans_and_unused_photos_but_keeps_products(
     engine = make_engine(cli_db)
     try:
         with Session(engine) as session:
-            assert sorted(s.id for s in session.exec(select(Scan)).all()) == [ids[1][0]]
+            assert [s.id for s in session.exec(select(Scan)).all()] == [ids[1][0]]
             assert len(session.exec(select(ScanImage)).all()) == 1
             # The photo the recent scan still shows is kept; the other one is gone.
             assert len(session.exec(select(Blob)).all()) == 1
