@@ -194,10 +194,9 @@ def _sniff_delimiter(line: str) -> str:
 
 
 def _text(record: list[str], index: int | None) -> str | None:
-    if index is None or index >= len(record):
+    if index is None:
         return None
-    value = record[index].strip()
-    return value or None
+    return record[index].strip() or None
 
 
 def parse_amount(text: str) -> float:
@@ -217,9 +216,9 @@ def parse_amount(text: str) -> float:
     return number
 
 
-def _number(record: list[str], index: int | None, what: str) -> float | None:
-    text = _text(record, index)
-    if text is None:
+def _number(record: list[str], index: int, what: str) -> float | None:
+    text = record[index]
+    if not text or text.isspace():
         return None
     try:
         return parse_amount(text)
@@ -284,7 +283,7 @@ class ProductReader:
         if layout == "wide":
             self._products = _wide(records, self.fields)
         else:
-            self._products = _long(records, self.fields, limits)
+            self._products = _long(records, self.fields, limits, len(header))
 
     @property
     def bytes_read(self) -> int:
@@ -325,21 +324,31 @@ class ProductReader:
 
     def _records(self, header: list[str]) -> Iterator[tuple[int, list[str]]]:
         """(first physical line, record) for each data record; blank records and repeated
-        header lines are skipped."""
+        header lines are skipped. Every record is cut or padded to the header's width, plus one
+        empty cell at index `len(header)` that stands for any column the header lacks."""
         header_keys = [header_key(h) for h in header]
-        first = header[0].strip().lower()
+        first = header[0]
+        # Spellings of the first header name that make a record worth comparing to the header.
+        header_starts = {first, first.strip(), first.lower(), first.upper(), first.title()}
+        width = len(header)
         max_rows = self.limits.max_rows
+        max_columns = self.limits.max_columns
         lines = self._lines
         done = lines.count  # physical lines consumed by the records so far
         for record in self._reader:
             start, done = done + 1, lines.count
             if not any(record):
                 continue
-            if record[0].strip().lower() == first and [header_key(c) for c in record] == (
-                header_keys
-            ):
+            if record[0] in header_starts and [header_key(c) for c in record] == header_keys:
                 continue  # the header again (files concatenated with their headers)
-            self._check_columns(record)
+            size = len(record)
+            if size > max_columns:
+                self._check_columns(record)
+            if size > width:
+                del record[width:]
+            elif size < width:
+                record.extend([""] * (width - size))
+            record.append("")
             self.records += 1
             if max_rows is not None and self.records > max_rows:
                 raise CsvFormatError("too_many_rows", f"the file has more than {max_rows:,} rows")
@@ -369,44 +378,45 @@ def _wide(records: Iterator[tuple[int, list[str]]], f: dict[str, int]) -> Iterat
 
 
 def _servings(record: list[str], index: int | None) -> float | None:
-    value = _number(record, index, "servings_per_day")
+    value = None if index is None else _number(record, index, "servings_per_day")
     if value is not None and not 0 < value <= 24:
         raise _RecordError(f"servings_per_day {value:g} is not between 0 and 24")
     return value
 
 
-def _row_reader(f: dict[str, int]) -> Callable[[list[str]], PanelRow]:
-    """A record -> PanelRow function with the column indices bound (this runs for every row)."""
+def _row_reader(f: dict[str, int], width: int) -> Callable[[list[str]], PanelRow]:
+    """A record -> PanelRow function with the column indices bound (this runs for every row).
+    A column the header lacks reads the empty cell at index `width`."""
     name_at, amount_at = f["ingredient"], f["amount"]
-    forms_at, unit_at, dv_at = f.get("forms"), f.get("unit"), f.get("dv_percent")
-    operator_at, blend_at = f.get("operator"), f.get("parent_blend")
+    forms_at, unit_at, dv_at = (f.get(k, width) for k in ("forms", "unit", "dv_percent"))
+    operator_at, blend_at = f.get("operator", width), f.get("parent_blend", width)
 
     def read(record: list[str]) -> PanelRow:
-        name = _text(record, name_at)
-        if name is None:
+        name = record[name_at].strip()
+        if not name:
             raise _RecordError("missing ingredient name")
-        forms = _text(record, forms_at)
+        forms = record[forms_at].strip()
         return PanelRow(
-            name=name,
-            forms=tuple(forms.split(";")) if forms else (),
-            amount=_number(record, amount_at, "amount"),
-            unit=_text(record, unit_at) or "",
-            dv_percent=_number(record, dv_at, "dv_percent"),
-            operator=_text(record, operator_at) or "",
-            blend=_text(record, blend_at),
+            name,
+            tuple(forms.split(";")) if forms else (),
+            _number(record, amount_at, "amount"),
+            record[unit_at].strip(),
+            _number(record, dv_at, "dv_percent"),
+            record[operator_at].strip(),
+            record[blend_at].strip() or None,
         )
 
     return read
 
 
 def _long(
-    records: Iterator[tuple[int, list[str]]], f: dict[str, int], limits: CsvLimits
+    records: Iterator[tuple[int, list[str]]], f: dict[str, int], limits: CsvLimits, width: int
 ) -> Iterator[ProductInput]:
     seq = 0
     current: _Building | None = None
     recent: OrderedDict[str, int] = OrderedDict()  # id -> first line, most recent last
-    id_index = f.get("product_id")
-    panel_row = _row_reader(f)
+    id_index = f.get("product_id", width)
+    panel_row = _row_reader(f, width)
 
     def finish(b: _Building) -> ProductInput:
         nonlocal seq
@@ -436,7 +446,7 @@ def _long(
         return item
 
     for line, record in records:
-        product_id = _text(record, id_index)
+        product_id = record[id_index].strip() or None
         if current is not None and product_id != current.product_id:
             yield finish(current)
             current = None
