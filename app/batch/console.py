@@ -63,8 +63,9 @@ def plain_reporter(
 
 
 @contextlib.contextmanager
-def _bar() -> Iterator[Callable[[Progress], None]]:
-    """A rich progress bar on the terminal (stderr): rows, products, rate and a byte ETA."""
+def progress_bar(stream: TextIO | None = None) -> Iterator[Callable[[Progress], None]]:
+    """A rich progress bar on the terminal (stderr unless `stream`): rows, products, errors,
+    rate, and an ETA from the bytes read against the file's size."""
     from rich.console import Console
     from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
     from rich.progress import Progress as Bar
@@ -74,7 +75,7 @@ def _bar() -> Iterator[Callable[[Progress], None]]:
         BarColumn(),
         TextColumn("{task.percentage:>3.0f}%"),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        console=Console(file=stream, force_terminal=True) if stream else Console(stderr=True),
         transient=False,
     ) as bar:
         task = bar.add_task("starting", total=None)
@@ -102,6 +103,10 @@ def _output(path: str | None) -> Iterator[TextIO]:
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     try:
+        # mkstemp makes the file private; OUT gets the permissions any new file would get.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             yield out
         Path(tmp).replace(target)
@@ -124,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"labelscan batch: cannot read {args.input}: {exc.strerror}", file=sys.stderr)
         return EXIT_FILE_ERROR
     live = sys.stderr.isatty() and not args.quiet
-    bar = _bar() if live else contextlib.nullcontext(plain_reporter(sys.stderr))
+    bar = progress_bar() if live else contextlib.nullcontext(plain_reporter(sys.stderr))
     try:
         with src, _output(args.output) as out, bar as report:
             done = run_batch(src, out, fmt, progress=None if args.quiet else report)

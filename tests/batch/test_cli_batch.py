@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import json
 import subprocess
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from app.batch.console import progress_bar
+from app.batch.run import Progress
 from app.cli import main
 from bench.shared_data import REPO, shared_data
 
@@ -75,3 +78,12 @@ def test_not_on_a_terminal_progress_is_plain_lines_on_stderr(tmp_path: Path) -> 
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("labelscan batch: done: 1 rows, 1 products (0 with errors)")
     assert "\x1b[" not in proc.stderr  # no terminal control codes in a log
+
+
+def test_terminal_progress_bar_shows_rows_products_and_percent() -> None:
+    screen = io.StringIO()
+    with progress_bar(screen) as report:
+        report(Progress(12_000, 3_000, 2, 500_000, 1_000_000, 2.0))
+    shown = screen.getvalue()
+    assert "12,000 rows" in shown and "3,000 products" in shown and "2 errors" in shown
+    assert "6,000 rows/s" in shown and "50%" in shown
