@@ -164,11 +164,17 @@ def unwrap_linear(lines: Sequence[Line]) -> list[Line]:
         out.extend(Line(item, None, box, confidence) for item in _linear_items(joined))
         paragraph.clear()
 
-    for line in lines:
+    for i, line in enumerate(lines):
         text = clean(line.text)
         if paragraph and (not text or _OTHER.match(text) or _SECTION_END.match(text)):
             flush()  # the paragraph ends where the next section begins
-        if paragraph or _is_linear(text) or _starts_linear(text):
+        following = clean(lines[i + 1].text) if i + 1 < len(lines) else ""
+        if (
+            paragraph
+            or _is_linear(text)
+            or _starts_linear(text)
+            or _starts_linear_cut(text, following)
+        ):
             if text:
                 paragraph.append(line)
             continue
@@ -188,6 +194,23 @@ _LINEAR_START = re.compile(
 
 def _starts_linear(text: str) -> bool:
     return bool(_LINEAR_START.search(text))
+
+
+# A narrow paragraph can break inside that opening: "Supplement Facts Serving" / "Size 3
+# Tablets, ..." or "... Amount Per" / "Serving: Zinc ...". Only a line that ends mid-phrase
+# counts: a table's heading stands alone on its line ("Supplement Facts"), and its
+# "Amount Per Serving:" ends with the colon.
+_LINEAR_CUT = re.compile(
+    r"(?:supplement|nutrition)\s+facts\W+\w[^,]*$|\bamount(?:\s+per(?:\s+\w+)?)?$", re.I
+)
+
+
+def _starts_linear_cut(text: str, following: str) -> bool:
+    return (
+        bool(following)
+        and _LINEAR_CUT.search(text) is not None
+        and _starts_linear(f"{text} {following}")
+    )
 
 
 # A full stop ends a sentence after a word of four letters or more, a bracket or "DV"; not

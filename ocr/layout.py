@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import statistics
 from dataclasses import dataclass, field
 
@@ -107,6 +108,9 @@ def group_rows(boxes: list[TextBox]) -> list[list[TextBox]]:
 # A gap wider than this many text heights, after an amount and before a name, separates two
 # rows printed side by side (tabular US panels, "Calories 120   Fat Cal. 10").
 _SIDE_BY_SIDE_GAP_EM = 0.8
+# A name starts with two letters: a lone letter after an amount is a footnote mark misread
+# ("†" comes out as "t"), which stays in its row.
+_NAME_START = re.compile(r"[^\W\d_]{2}")
 
 
 def split_side_by_side(row: list[TextBox], em: float) -> list[list[TextBox]]:
@@ -114,7 +118,7 @@ def split_side_by_side(row: list[TextBox], em: float) -> list[list[TextBox]]:
     segments: list[list[TextBox]] = [[row[0]]]
     for prev, box in itertools.pairwise(row):
         gap = box.left - prev.right
-        starts_name = box.text[:1].isalpha()
+        starts_name = _NAME_START.match(box.text) is not None
         has_amount = any(ch.isdigit() for b in segments[-1] for ch in b.text)
         if gap > _SIDE_BY_SIDE_GAP_EM * em and starts_name and has_amount:
             segments.append([box])

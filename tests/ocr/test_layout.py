@@ -129,3 +129,10 @@ def test_seals_side_by_side_are_read_one_stack_at_a_time() -> None:
     blocks = stacked_blocks(boxes)
     assert "USP VERIFIED" in blocks
     assert "NSF CERTIFIED" in blocks
+
+
+def test_a_lone_letter_after_an_amount_is_a_mark_not_a_new_row() -> None:
+    # "†" read as "t" after the first amount column stays in the row.
+    row = [box("Magnesium", 10, 10, 120), box("350 mg", 300, 10, 60), box("t", 420, 10, 10)]
+    row.append(box("700 mg", 600, 10, 60))
+    assert len(split_side_by_side(row, em=20)) == 1
