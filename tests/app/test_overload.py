@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,6 +13,8 @@ from fastapi.testclient import TestClient
 
 from app.api.deps import get_scan_fn
 from app.main import create_app
+from app.metrics import Metrics
+from app.services.pool import RETRY_AFTER_MAX_S, WorkerPool, retry_after
 from app.settings import Settings
 from catalog.models import ScanResult
 from tests.app.conftest import assert_problem, make_settings
@@ -87,3 +91,81 @@ def test_a_queue_slot_waits_instead_of_failing(empty_db: str) -> None:
             release.set()
         assert first.result(timeout=30).status_code == 201
         assert second.result(timeout=30).status_code == 201
+
+
+def test_retry_after_is_the_backlog_at_the_mean_scan_time(empty_db: str) -> None:
+    """One scan running and one waiting on one worker, at the assumed 7 s each (nothing timed
+    yet): come back in 14 s, not a fixed figure."""
+    settings = make_settings(
+        empty_db, scan_workers=1, scan_queue=1, retry_after_s=7, auth_disabled=True
+    )
+    app, started, release = _app_with_slow_scans(settings)
+    with TestClient(app) as client, ThreadPoolExecutor(2) as background:
+        first = background.submit(client.post, "/v1/scans", files=PART)
+        assert started.wait(timeout=15)
+        second = background.submit(client.post, "/v1/scans", files=PART)
+        try:
+            for _ in range(100):
+                if _metric(client, "labelscan_scan_pool_queued") == 1:
+                    break
+                threading.Event().wait(0.05)
+            busy = client.post("/v1/scans", files=PART)
+            assert_problem(busy, 503, "service-busy")
+            assert busy.headers["retry-after"] == "14"
+        finally:
+            release.set()
+        assert first.result(timeout=30).status_code == 201
+        assert second.result(timeout=30).status_code == 201
+
+
+def test_a_full_pool_refuses_an_upload_before_reading_it(empty_db: str) -> None:
+    """The body here is not even valid multipart: had it been read and parsed first, the answer
+    would be a 400 or 422. A 503 means the capacity check came before the body."""
+    settings = make_settings(empty_db, scan_workers=1, scan_queue=0, auth_disabled=True)
+    app, started, release = _app_with_slow_scans(settings)
+    with TestClient(app) as client, ThreadPoolExecutor(1) as background:
+        first = background.submit(client.post, "/v1/scans", files=PART)
+        try:
+            assert started.wait(timeout=15)
+            r = client.post(
+                "/v1/scans",
+                content=b"not multipart at all" * 1000,
+                headers={"Content-Type": "multipart/form-data; boundary=x"},
+            )
+            assert_problem(r, 503, "service-busy")
+            assert int(r.headers["retry-after"]) >= 1
+            assert r.headers["connection"] == "close"
+            assert _metric(client, "labelscan_scan_pool_rejected_total") == 1
+        finally:
+            release.set()
+        assert first.result(timeout=30).status_code == 201
+        # With the pool free again the same body reaches the parser and is refused there.
+        r = client.post(
+            "/v1/scans",
+            content=b"not multipart at all",
+            headers={"Content-Type": "multipart/form-data; boundary=x"},
+        )
+        assert r.status_code in (400, 422), r.text
+
+
+def test_retry_after_arithmetic() -> None:
+    assert retry_after(running=2, waiting=4, workers=2, mean_job_s=3.0) == 9
+    assert retry_after(running=1, waiting=0, workers=1, mean_job_s=0.2) == 1  # at least 1 s
+    assert retry_after(running=64, waiting=1000, workers=1, mean_job_s=60) == RETRY_AFTER_MAX_S
+    assert retry_after(running=1, waiting=1, workers=2, mean_job_s=2.5) == 3  # rounded up
+
+
+def test_the_pool_learns_the_mean_job_time() -> None:
+    """Real jobs on the real pool: the mean moves from the assumed 5 s to what jobs take."""
+    pool = WorkerPool(1, 0, Metrics(), initial_job_s=5.0)
+
+    async def run_jobs() -> None:
+        for _ in range(20):
+            await pool.run(lambda: time.sleep(0.05))
+
+    try:
+        asyncio.run(run_jobs())
+    finally:
+        pool.shutdown()
+    assert 0.04 < pool.mean_job_s < 0.2
+    assert pool.retry_after_s() == 1  # nothing running: the next slot is free at once
