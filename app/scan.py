@@ -8,6 +8,7 @@ from catalog.label import read_lines
 from catalog.merge import merge
 from catalog.models import Quality, ScanResult
 from ocr.engines import EngineName
+from ocr.image import check
 from ocr.pipeline import PageReading, read_photo
 
 
@@ -33,5 +34,9 @@ def result_of_page(page: PageReading, image_index: int = 0) -> ScanResult:
 def scan_photos(photos: Sequence[bytes], engine: EngineName = "rapidocr") -> ScanResult:
     """Reads every photo of one product and merges them into one result. Raises
     ocr.errors.ImageError for bytes that are not a usable image."""
+    for data in photos:
+        # Every photo's type and header first: a bomb sent as the last photo must not cost the
+        # OCR of the ones before it.
+        check(data)
     pages = [result_of_page(read_photo(data, engine), i) for i, data in enumerate(photos)]
     return merge(pages)

@@ -92,6 +92,30 @@ def decode(
     decoder exception. Transparent pixels are composited on white, which is what a label's paper
     looks like; 16-bit, palette, grey and CMYK images all come back as 8-bit RGB.
     """
+    fmt, img = _open_checked(data, max_bytes, max_pixels)
+    with img:
+        _load(img, fmt)
+        original_size = _stored_size(img)
+        upright, rotated = _apply_exif_orientation(img)
+        rgb = np.array(_to_rgb(upright), dtype=np.uint8)
+    return DecodedImage(rgb=rgb, format=fmt, original_size=original_size, exif_rotated=rotated)
+
+
+def check(
+    data: bytes,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> str:
+    """What `decode` refuses from the type and the header alone, without decoding a pixel;
+    returns the format. For checking every photo of a request before any of them takes seconds
+    of OCR. Raises UnsupportedImageType, ImageTooLarge or CorruptImage."""
+    fmt, img = _open_checked(data, max_bytes, max_pixels)
+    img.close()
+    return fmt
+
+
+def _open_checked(data: bytes, max_bytes: int, max_pixels: int) -> tuple[str, PILImage.Image]:
     if len(data) > max_bytes:
         raise ImageTooLarge(f"the upload is {len(data):,} bytes; the limit is {max_bytes:,}")
     fmt = sniff(data)
@@ -99,13 +123,13 @@ def decode(
         raise UnsupportedImageType(_describe_unsupported(data))
     if fmt == "heic":
         _register_heif_opener()
-    with _open(data, fmt) as img:
+    img = _open(data, fmt)
+    try:
         _check_pixels(img.size, max_pixels)
-        _load(img, fmt)
-        original_size = _stored_size(img)
-        upright, rotated = _apply_exif_orientation(img)
-        rgb = np.array(_to_rgb(upright), dtype=np.uint8)
-    return DecodedImage(rgb=rgb, format=fmt, original_size=original_size, exif_rotated=rotated)
+    except (ImageTooLarge, CorruptImage):
+        img.close()
+        raise
+    return fmt, img
 
 
 def sniff(data: bytes) -> str | None:
