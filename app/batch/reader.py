@@ -187,7 +187,10 @@ def _sniff_delimiter(line: str) -> str:
     """The candidate that splits the header into the most known names (then most columns)."""
 
     def rank(delimiter: str) -> tuple[int, int]:
-        cells = next(csv.reader([line], delimiter=delimiter), [])
+        try:
+            cells = next(csv.reader([line], delimiter=delimiter), [])
+        except csv.Error:  # this delimiter makes no sense of the line (one huge field, a CR)
+            return -1, 0
         return len(_field_map(cells)), len(cells)
 
     return max(_DELIMITERS, key=rank)
@@ -306,6 +309,12 @@ class ProductReader:
                     "field_too_large",
                     f"a field is longer than {self.limits.max_field_chars:,} characters "
                     f"(near line {line})",
+                ) from None
+            if "new-line character" in str(exc):
+                raise CsvFormatError(
+                    "malformed",
+                    f"line {line}: a line break (CR) inside an unquoted field; files with "
+                    "CR-only line endings must be saved with LF or CRLF",
                 ) from None
             raise CsvFormatError("malformed", f"line {line}: {exc}") from None
 

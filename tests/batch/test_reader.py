@@ -161,6 +161,7 @@ def test_wide_layout_missing_id_and_bad_servings() -> None:
         (b"\xff\xfep\x00r\x00o\x00", "not_text"),
         (b"a,b,c\n1,2,3\n", "unknown_layout"),
         (b"product_id,label_text\nw1,ok\n\x00\x01binary tail\n", "not_text"),
+        (b"product_id,label_text\rw1,CR-only line endings\r", "malformed"),
     ],
 )
 def test_whole_file_problems(data: bytes, code: str) -> None:
@@ -198,6 +199,13 @@ def test_caps() -> None:
     assert line.value.code == "line_too_long"
     # Within the caps the same files read.
     assert len(read(wide, CsvLimits(max_rows=10, max_bytes=len(wide)))) == 10
+
+
+def test_a_header_too_long_for_the_field_cap_under_a_wrong_delimiter_still_reads() -> None:
+    # Split on ";" the header is one 60-character field: the sniffer must not fail on that.
+    header = "product_id,ingredient,amount,unit,forms,dv_percent,operator"
+    [product] = read(f"{header}\np1,Zinc,10,mg,,,\n", CsvLimits(max_field_chars=50))
+    assert product.ingredients[0].name == "Zinc"
 
 
 def test_rows_beyond_the_per_product_cap_are_counted_not_kept() -> None:
