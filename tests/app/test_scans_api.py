@@ -13,6 +13,7 @@ from sqlmodel import Session
 from app.db.session import make_engine
 from app.main import create_app
 from app.repositories import blobs
+from app.settings import Settings
 from tests.app.conftest import (
     assert_problem,
     make_settings,
@@ -230,3 +231,29 @@ def test_scans_need_a_key(client: TestClient) -> None:
 def test_unknown_scan_is_404(client: TestClient, app_key: dict[str, str]) -> None:
     assert_problem(client.get("/v1/scans/999999", headers=app_key), 404, "not-found")
     assert_problem(client.get("/v1/scans/999999/preview.png", headers=app_key), 404, "not-found")
+
+
+def test_form_fields_are_capped_in_size_and_number(empty_db: str) -> None:
+    """The profile fields of a scan are short text: a long one or a flood of them is refused
+    by the multipart parser while it reads, before any photo is looked at."""
+    settings = make_settings(
+        empty_db, auth_disabled=True, max_form_field_bytes=100, max_form_fields=3
+    )
+    photo = [("image", ("a.jpg", b"\xff\xd8\xff", "image/jpeg"))]
+    with TestClient(create_app(settings)) as client:
+        r = client.post("/v1/scans", files=photo, data={"organ": "k" * 101})
+        body = assert_problem(r, 400, "bad-request")
+        assert "maximum size" in body["detail"]
+        fields = {"medications": ["tacrolimus"] * 4}
+        r = client.post("/v1/scans", files=photo, data=fields)
+        assert "fields" in assert_problem(r, 400, "bad-request")["detail"].lower()
+
+
+def test_a_script_sent_as_jpeg_is_415_before_ocr(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"auth_disabled": True}))
+    script = b"#!/bin/sh\nrm -rf /\n"
+    with TestClient(app) as client:
+        r = client.post("/v1/scans", files=[("image", ("a.jpg", script, "image/jpeg"))])
+        assert_problem(r, 415, "unsupported-media-type")
+    # Refused before the OCR pool: no job ran, so the pool's mean job time is still its prior.
+    assert app.state.pool.mean_job_s == settings.retry_after_s
