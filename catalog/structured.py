@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from catalog import elemental
-from catalog.amounts import QUALIFIERS, unit_of
+from catalog.amounts import MULTIPLIERS, QUALIFIERS, unit_of
 from catalog.checks import find_interactions, find_marks, find_warnings
 from catalog.lexicon import lexicon
 from catalog.models import Ingredient, Panel, Quality, ScanResult, Unit
@@ -54,17 +54,24 @@ class PanelRow:
 
 @functools.lru_cache(maxsize=4096)
 def read_unit(text: str) -> tuple[Unit | None, float, str | None]:
-    """(contract unit, factor into it, qualifier) for an exported unit; (None, 1, None) when
-    the row prints no amount. Raises RowError for a unit the catalog does not know."""
-    key = text.strip().strip("{}").strip().lower()
+    """(contract unit, factor into it, qualifier) for an exported unit ("mg", "Gram(s)",
+    "mcg DFE", "mg alpha-tocopherol", "Billion CFU"); (None, 1, None) when the row prints no
+    amount ("NP"). Raises RowError for a unit the catalog does not know."""
+    key = " ".join(text.strip().strip("{}").lower().split())
     if key in _NO_AMOUNT_UNITS:
         return None, 1.0, None
-    word, _, rest = key.partition(" ")
-    unit, factor = unit_of(word)
-    qualifier = QUALIFIERS.get(rest.replace("-", "").replace(" ", "")) if rest else None
-    if unit is None or (rest and qualifier is None):
+    words = key.split(" ")
+    multiplier = MULTIPLIERS.get(words[0], 1.0) if len(words) > 1 else 1.0
+    if multiplier != 1.0:
+        words = words[1:]
+    if words == ["colony", "forming", "units"]:
+        words = ["cfu"]
+    unit, factor = unit_of(words[0])
+    rest = "".join(words[1:]).replace("-", "")
+    qualifier = "alpha-tocopherol" if rest.startswith("alpha") else QUALIFIERS.get(rest)
+    if unit is None or (rest and qualifier is None) or (multiplier != 1.0 and unit != "CFU"):
         raise RowError(f"unknown unit {text.strip()!r}")
-    return unit, factor, qualifier
+    return unit, factor * multiplier, qualifier
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,6 +68,10 @@ def test_amounts_differ_per_row_even_when_the_name_repeats() -> None:
         ("{Calories}", ("kcal", 1.0, None)),
         ("mcg DFE", ("mcg", 1.0, "DFE")),
         ("ng", ("mcg", 0.001, None)),
+        ("mg alpha-tocopherol", ("mg", 1.0, "alpha-tocopherol")),
+        ("mcg RAE", ("mcg", 1.0, "RAE")),
+        ("Billion CFU", ("CFU", 1e9, None)),
+        ("Million Colony Forming Units", ("CFU", 1e6, None)),
         ("NP", (None, 1.0, None)),
         ("", (None, 1.0, None)),
     ],
@@ -79,6 +83,8 @@ def test_read_unit(unit: str, expected: tuple[str | None, float, str | None]) ->
 def test_unknown_unit_and_operator_are_row_errors() -> None:
     with pytest.raises(RowError, match="furlongs"):
         ingredient_from_row(PanelRow(name="Magnesium", amount=1.0, unit="furlongs"))
+    with pytest.raises(RowError, match="billion mg"):
+        read_unit("billion mg")
     with pytest.raises(RowError, match="operator"):
         ingredient_from_row(PanelRow(name="Magnesium", amount=1.0, unit="mg", operator="!!"))
     with pytest.raises(RowError, match="row 2"):
