@@ -20,7 +20,7 @@ ProductId = Annotated[int, Path(description="Product id", examples=[12])]
     "",
     response_model=ProductPage,
     summary="List stored products, newest first",
-    responses=problem_responses(401, 422),
+    responses=problem_responses(401, 422, 429, 503),
 )
 def list_products(
     session: SessionDep,
@@ -43,7 +43,7 @@ def list_products(
     "/{product_id}",
     response_model=ProductDetail,
     summary="A product: current result, original result, corrections and scans",
-    responses=problem_responses(401, 404),
+    responses=problem_responses(401, 404, 429, 503),
 )
 def get_product(product_id: ProductId, session: SessionDep, _who: CurrentUser) -> ProductDetail:
     return service.detail(session, product_id)
@@ -75,7 +75,7 @@ _PATCH_EXAMPLES = {
     summary="Correct a product (reviewer role): JSON merge patch, re-scored, kept in history",
     description="Send `application/json` or `application/merge-patch+json`. The original "
     "result is never changed; each patch is kept with who sent it, what changed and when.",
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 422, 429, 503),
 )
 def patch_product(
     product_id: ProductId,

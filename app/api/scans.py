@@ -113,7 +113,7 @@ def _profile(
     description="One or more `image` parts (JPEG, PNG, WebP or HEIC; front and back of one "
     "product are merged into one result), scored for the optional profile fields. The "
     "product and the scan are stored; the photos are kept for review.",
-    responses=problem_responses(401, 413, 415, 422, 503, 504),
+    responses=problem_responses(401, 413, 415, 422, 429, 503, 504),
     openapi_extra=_MULTIPART_EXAMPLE,
 )
 async def create_scan(
@@ -168,7 +168,7 @@ async def create_scan(
     "/{scan_id}",
     response_model=ScanDetail,
     summary="A stored scan: its photos, profile and result as returned",
-    responses=problem_responses(401, 404),
+    responses=problem_responses(401, 404, 429, 503),
 )
 def get_scan(scan_id: ScanId, session: SessionDep, _who: CurrentUser) -> ScanDetail:
     scan = service.get_scan(session, scan_id)
@@ -216,7 +216,7 @@ _IMAGE_INDEX = Query(
             },
             "description": "The photo as sent, byte for byte",
         },
-        **problem_responses(401, 404),
+        **problem_responses(401, 404, 429, 503),
     },
 )
 def get_image(
@@ -241,7 +241,7 @@ def get_image(
             },
             "description": "PNG preview",
         },
-        **problem_responses(401, 404),
+        **problem_responses(401, 404, 429, 503),
     },
 )
 def get_preview(

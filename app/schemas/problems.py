@@ -47,6 +47,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         413: "Upload too large",
         415: "Not a JPEG, PNG, WebP or HEIC image",
         422: "Invalid request, or an image that cannot be decoded",
+        429: "Over the API key's rate limit (Retry-After)",
         501: "Not implemented yet",
         503: "Busy (Retry-After), database unavailable, or OCR engine missing",
         504: "OCR took too long",
