@@ -17,15 +17,17 @@ from catalog.models import Unit
 # A capital O before a unit is a zero misread by OCR ("Trans Fat Og"): no label means "O g".
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|[.,]\d+|(?-i:O)(?=\s?(?:m?c?g)\b)"
 _OP = r"<|>|≤|≥|~|less\s+than|fewer\s+than|approx\.?"
-# "meg" is how OCR engines commonly read "mcg"; no label prints it as a unit. A "t" glued to a
-# unit ("5 mgt") is a dagger the camera read as a letter.
+# "meg" and "mog" are how OCR engines commonly read "mcg"; no label prints them as a unit. A
+# "t" glued to a unit ("5 mgt") is a dagger the camera read as a letter.
 _UNIT = (
-    r"mg|milligrams?|mcg|meg|µg|μg|ug|micrograms?|ng|g|grams?|gram\(s\)|gm|"
+    r"mg|milligrams?|mcg|meg|mog|µg|μg|ug|micrograms?|ng|g|grams?|gram\(s\)|gm|"
     r"i\.?u\.?|kcal|kj|cal(?:orie)?s?|calorie\(s\)|cfu|ml|milliliters?"
 )
 _QUAL = r"dfe|ne|rae|alpha[- ]?tocopherol|a-?te|at"
 _MULT = r"billion|million|thousand|bn|b(?=\s*cfu)|m(?=\s*cfu)"
 _DAGGERS = r"\*+|†+|‡+|\*\*|§|#|\^"
+# Where the %DV column holds a dagger, OCR engines read a faint "†" as "+".
+_PLUS_DAGGER = r"\+(?![\w(])"
 
 _QTY = (
     rf"(?P<op>{_OP})?\s*(?P<num>{_NUM})"
@@ -43,7 +45,7 @@ _DV_NUMBER = (
 )
 _DV = (
     rf"{_DV_NUMBER}"
-    rf"|(?P<sym>{_DAGGERS}|\(\s*(?:{_DAGGERS})\s*\)|\(?\s*(?:%\s*)?dv\s+not\s+established\s*\)?"
+    rf"|(?P<sym>{_DAGGERS}|{_PLUS_DAGGER}|\(\s*(?:{_DAGGERS})\s*\)|\(?\s*(?:%\s*)?dv\s+not\s+established\s*\)?"
     rf"|\(?\s*daily\s+value\s+not\s+established\s*\)?|n/?a)"
 )
 _COLUMN = re.compile(rf"{_QTY}(?:\s*{_ALT})?(?:\s*(?:{_DV}))?", re.IGNORECASE)
@@ -59,7 +61,7 @@ _END_JUNK = re.compile(r"[\s.·:|_-]*")
 
 UNIT_ALIASES: dict[str, Unit] = {
     "mg": "mg", "milligram": "mg", "milligrams": "mg",
-    "mcg": "mcg", "meg": "mcg", "µg": "mcg", "μg": "mcg", "ug": "mcg",
+    "mcg": "mcg", "meg": "mcg", "mog": "mcg", "µg": "mcg", "μg": "mcg", "ug": "mcg",
     "microgram": "mcg", "micrograms": "mcg",
     "g": "g", "gram": "g", "grams": "g", "gram(s)": "g", "gm": "g",
     "iu": "IU", "i.u.": "IU", "i.u": "IU", "iu.": "IU",
@@ -167,6 +169,7 @@ def _column(m: re.Match[str], bare: bool = False, dv_only: bool = False) -> Colu
         col.dv_note = g.get("sym2") or None
     elif g.get("sym"):
         sym = g["sym"].strip("() ")
+        sym = "†" if sym == "+" else sym  # the dagger, misread
         col.dv_note = sym.lower() if "dv" in sym.lower() or "daily" in sym.lower() else sym
     return col
 
