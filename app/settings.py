@@ -52,7 +52,8 @@ class Settings(BaseSettings):
     # revoked with `labelscan keys revoke` stops working on a running server within this time.
     auth_cache_s: float = Field(default=30.0, ge=0, le=3600)
     # Per API key, in the `limits` notation ("600/minute;10000/hour"); empty: no limit. Scans
-    # hold an OCR worker for seconds, so they have a limit of their own as well.
+    # hold an OCR worker for seconds, so they have a limit of their own as well. With auth
+    # disabled (local use) there is no key and nothing is limited.
     rate_limit: str = "600/minute"
     scan_rate_limit: str = "30/minute"
     # Redis (redis://host:6379/0): rate-limit counters shared by every worker and replica, and
