@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Path, Query
 
 from app.api.deps import CurrentUser, Reviewer, SessionDep
+from app.db.models import MAX_ID
 from app.schemas.problems import problem_responses
 from app.schemas.products import ProductDetail, ProductPage, ProductPatch
 from app.services import products as service
 
 router = APIRouter(prefix="/v1/products", tags=["products"])
 
-ProductId = Annotated[int, Path(description="Product id", examples=[12])]
+ProductId = Annotated[int, Path(le=MAX_ID, description="Product id", examples=[12])]
 
 
 @router.get(

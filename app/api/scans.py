@@ -18,6 +18,7 @@ from app.api.deps import (
     SessionDep,
     SettingsDep,
 )
+from app.db.models import MAX_ID
 from app.problems import TooManyImagesError
 from app.repositories import scans as scan_repo
 from app.schemas.problems import problem_responses
@@ -35,7 +36,7 @@ from ocr.image import decode, sniff
 
 router = APIRouter(prefix="/v1/scans", tags=["scans"])
 
-ScanId = Annotated[int, Path(description="Scan id", examples=[34])]
+ScanId = Annotated[int, Path(le=MAX_ID, description="Scan id", examples=[34])]
 _MULTIPART_EXAMPLE = {
     "requestBody": {
         "content": {

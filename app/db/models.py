@@ -20,6 +20,10 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
+# The largest id an INTEGER primary key holds (PostgreSQL's int4; SQLite's is wider). Ids in a
+# path are bounded by it: a larger one reaches the driver as an overflow, not a lookup.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -3,12 +3,10 @@ auth on and real API keys (made the way `labelscan keys create` makes them)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 from sqlmodel import Session
 
@@ -45,8 +43,14 @@ class Service:
         return {"Authorization": f"Bearer {key or self.app_key}"}
 
 
-def make_service(folder: Path, **overrides: Any) -> Service:
-    url = migrated_sqlite(folder)
+def make_service(folder: Path, database_url: str | None = None, **overrides: Any) -> Service:
+    """The app on a new SQLite file in `folder` (or on `database_url`, migrated here), with an
+    app key and a reviewer key."""
+    if database_url is None:
+        url = migrated_sqlite(folder)
+    else:
+        upgrade(database_url)
+        url = database_url
     settings = Settings(database_url=url, log_level="WARNING", **overrides)
     return Service(
         app=create_app(settings),
@@ -54,8 +58,3 @@ def make_service(folder: Path, **overrides: Any) -> Service:
         app_key=issue_key(url, "phone-app", "app"),
         reviewer_key=issue_key(url, "pharmacist", "reviewer"),
     )
-
-
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    yield make_service(tmp_path_factory.mktemp("hardening"))
