@@ -14,7 +14,7 @@ from app.services import products as service
 
 router = APIRouter(prefix="/v1/products", tags=["products"])
 
-ProductId = Annotated[int, Path(le=MAX_ID, description="Product id", examples=[12])]
+ProductId = Annotated[int, Path(ge=1, le=MAX_ID, description="Product id", examples=[12])]
 
 
 @router.get(

@@ -36,7 +36,7 @@ from ocr.image import decode, sniff
 
 router = APIRouter(prefix="/v1/scans", tags=["scans"])
 
-ScanId = Annotated[int, Path(le=MAX_ID, description="Scan id", examples=[34])]
+ScanId = Annotated[int, Path(ge=1, le=MAX_ID, description="Scan id", examples=[34])]
 _MULTIPART_EXAMPLE = {
     "requestBody": {
         "content": {

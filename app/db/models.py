@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 # The largest id an INTEGER primary key holds (PostgreSQL's int4; SQLite's is wider). Ids in a
-# path are bounded by it: a larger one reaches the driver as an overflow, not a lookup.
+# path are bounded by it (and by 1): past it, the driver overflows instead of looking up.
 MAX_ID = 2**31 - 1
 
 

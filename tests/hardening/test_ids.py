@@ -1,5 +1,6 @@
-"""Ids in a path past what the id column holds are a 422, not a 500 from the driver (found by
-the property test: SQLite raises OverflowError past 2**63, PostgreSQL past 2**31 for INTEGER)."""
+"""Ids in a path outside what the id column holds are a 422, not a 500 from the driver (found
+by the property test: SQLite raises OverflowError past +-2**63, PostgreSQL past 2**31 for
+INTEGER). Ids start at 1."""
 
 from __future__ import annotations
 
@@ -37,8 +38,8 @@ def service(
 
 
 @pytest.mark.parametrize("path", PATHS)
-@pytest.mark.parametrize("ident", [MAX_ID + 1, 2**63, 10**30])
-def test_an_id_too_large_for_the_column_is_422(service: Service, path: str, ident: int) -> None:
+@pytest.mark.parametrize("ident", [MAX_ID + 1, 2**63, 10**30, 0, -1, -(2**63), -(10**30)])
+def test_an_id_outside_the_column_is_422(service: Service, path: str, ident: int) -> None:
     with TestClient(service.app) as client:
         response = client.get(path.format(id=ident), headers=service.auth())
     assert_problem(response, 422, "validation-error")
