@@ -31,8 +31,8 @@ from app.settings import Settings
 from catalog.models import ScanResult
 from catalog.profile import Profile
 from ocr.engines import EngineName
-from ocr.errors import ImageTooLarge, UnsupportedImageType
-from ocr.image import decode, sniff
+from ocr.errors import ImageTooLarge
+from ocr.image import check
 
 router = APIRouter(prefix="/v1/scans", tags=["scans"])
 
@@ -72,15 +72,12 @@ async def _read_photos(parts: list[UploadFile], settings: Settings) -> list[byte
                     f"image {n} is over {settings.max_image_bytes} bytes; send a smaller photo"
                 )
             chunks.append(chunk)
-        data = b"".join(chunks)
-        # The bytes say what the part is, whatever its declared type: a PDF or a script sent
-        # as image/jpeg is refused here, before it takes an OCR worker.
-        if sniff(data) is None:
-            # decode() words the refusal from the bytes ("looks like a PDF") and stops there,
-            # before any pixel is decoded.
-            decode(data, max_bytes=settings.max_image_bytes)
-            raise UnsupportedImageType(f"image {n} is not a JPEG, PNG, WebP or HEIC photo")
-        photos.append(data)
+        photos.append(b"".join(chunks))
+    for data in photos:
+        # The bytes say what each part is, whatever its declared type, and its header how many
+        # pixels it holds: a PDF or a script sent as image/jpeg, or a decompression bomb, is
+        # refused here (415, 413, 422), before it takes an OCR worker.
+        check(data, max_bytes=settings.max_image_bytes, max_pixels=settings.max_image_pixels)
     return photos
 
 
@@ -141,8 +138,8 @@ async def create_scan(
     servings_per_day: Annotated[float | None, Form(examples=[1])] = None,
     engine: Annotated[EngineName | None, Form(description="OCR engine")] = None,
 ) -> ScanResponse:
+    profile = _profile(medications, organ, gi, servings_per_day)  # the cheap checks first
     photos = await _read_photos(image, settings)
-    profile = _profile(medications, organ, gi, servings_per_day)
     engine_name: EngineName = engine or settings.ocr_engine
     reading = await service.read_photos(pool, scan_fn, photos, engine_name, metrics)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import threading
 import time
 from collections.abc import Sequence
@@ -10,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from app.api.deps import get_scan_fn
 from app.main import create_app
@@ -19,7 +21,15 @@ from app.settings import Settings
 from catalog.models import ScanResult
 from tests.app.conftest import assert_problem, make_settings
 
-PART = [("image", ("a.jpg", b"\xff\xd8\xff not decoded by the slow reader", "image/jpeg"))]
+
+def _tiny_jpeg() -> bytes:
+    # A real JPEG: the route checks each photo's header before the (slow, injected) reader.
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(out, "JPEG")
+    return out.getvalue()
+
+
+PART = [("image", ("a.jpg", _tiny_jpeg(), "image/jpeg"))]
 
 
 def _metric(client: TestClient, name: str) -> float:
