@@ -35,7 +35,7 @@ def list_products(
         Query(pattern=r"^\d{6,14}$", description="Exact UPC/EAN", examples=["0123456789012"]),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> ProductPage:
     return service.list_products(session, q=q, upc=upc, limit=limit, offset=offset)
 
