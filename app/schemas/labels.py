@@ -9,6 +9,9 @@ from catalog.models import Basis, PanelKind, ScanResult, Unit
 from catalog.profile import Profile
 
 _FORBID = ConfigDict(extra="forbid")
+# Names are one line of printable text. PostgreSQL cannot store a NUL in a text column at all
+# (it was a 500), and no other control character belongs in a product's name either.
+ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
 
 
 class IngredientIn(BaseModel):
@@ -54,8 +57,8 @@ class LabelIn(BaseModel):
 class ProductFields(BaseModel):
     model_config = _FORBID
 
-    name: str | None = Field(default=None, max_length=300)
-    brand: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, max_length=300, pattern=ONE_LINE)
+    brand: str | None = Field(default=None, max_length=200, pattern=ONE_LINE)
     upc: str | None = Field(default=None, pattern=r"^\d{6,14}$")
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.schemas import examples
-from app.schemas.labels import IngredientIn, PanelIn
+from app.schemas.labels import ONE_LINE, IngredientIn, PanelIn
 from catalog.models import Basis, PanelKind, ScanResult, Unit
 
 _FORBID = ConfigDict(extra="forbid")
@@ -173,8 +173,8 @@ class ProductPatch(BaseModel):
         },
     )
 
-    name: str | None = Field(default=None, max_length=300)
-    brand: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, max_length=300, pattern=ONE_LINE)
+    brand: str | None = Field(default=None, max_length=200, pattern=ONE_LINE)
     upc: str | None = Field(default=None, pattern=r"^\d{6,14}$")
     panel: PanelCorrection | None = None
     ingredients: dict[str, IngredientCorrection | None] | None = Field(

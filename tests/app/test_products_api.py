@@ -235,3 +235,26 @@ def test_invalid_corrections_are_422(
         404,
         "not-found",
     )
+
+
+@pytest.mark.parametrize("field", ["name", "brand"])
+def test_control_characters_in_names_are_422(
+    client: TestClient, reviewer_key: dict[str, str], field: str
+) -> None:
+    """PostgreSQL cannot store a NUL in a text column: refused as input, not a 500 there."""
+    r = client.post(
+        "/v1/labels/score",
+        headers=reviewer_key,
+        json={"text": "Magnesium 100 mg", "store": True, "product": {field: "Mag\x00"}},
+    )
+    assert_problem(r, 422, "validation-error")
+    r = client.post(
+        "/v1/labels/score",
+        headers=reviewer_key,
+        json={"text": "Magnesium 100 mg", "store": True, "product": {field: "Magnésium 200 ®"}},
+    )
+    assert r.status_code == 200, r.text
+    pid = r.json()["product_id"]
+    for bad in ("a\x00b", "line\nbreak", "\x7f"):
+        r = client.patch(f"/v1/products/{pid}", headers=reviewer_key, json={field: bad})
+        assert_problem(r, 422, "validation-error")
