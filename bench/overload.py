@@ -37,6 +37,7 @@ from pathlib import Path
 
 import httpx
 
+from app.services.auth import Role
 from bench.api_load import HOST, SCORE_BODY, free_port, percentile, rss_mb, stop_server
 from bench.shared_data import REPO
 
@@ -67,7 +68,7 @@ class LiveServer:
         return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
 
 
-def _make_keys(database_url: str, count: int) -> list[str]:
+def _make_keys(database_url: str, count: int, role: Role) -> list[str]:
     """API keys stored the way `labelscan keys create` stores them (after migrating)."""
     from sqlmodel import Session
 
@@ -79,7 +80,7 @@ def _make_keys(database_url: str, count: int) -> list[str]:
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
-            return [create_key(session, name=f"load-{n}", role="app") for n in range(count)]
+            return [create_key(session, name=f"load-{n}", role=role) for n in range(count)]
     finally:
         engine.dispose()
 
@@ -98,13 +99,13 @@ def _wait_ready(server: LiveServer) -> None:
 
 @contextlib.contextmanager
 def live_server(
-    workdir: Path, env: Mapping[str, str] | None = None, keys: int = 1
+    workdir: Path, env: Mapping[str, str] | None = None, keys: int = 1, role: Role = "app"
 ) -> Iterator[LiveServer]:
     """`labelscan serve` on a free loopback port with its own SQLite database and `keys` API
-    keys; stopped (SIGTERM, then SIGKILL to its process group) on exit."""
+    keys of `role`; stopped (SIGTERM, then SIGKILL to its process group) on exit."""
     port = free_port()
     database = f"sqlite:///{workdir / f'overload-{port}.db'}"
-    api_keys = _make_keys(database, keys)
+    api_keys = _make_keys(database, keys, role)
     full_env = {
         **os.environ,
         "LABELSCAN_DATABASE_URL": database,
