@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app.batch.jobs import Enqueue, JobConfig, StopRequestedError, Task, run_task
@@ -74,6 +75,22 @@ class InProcessRunner:
             # The database is unreachable: the job stays unfinished and the next start
             # resumes it.
             log.exception("batch_task_error", job_id=task.job_id, chunk=task.chunk)
+
+    def resume_in_background(self, retry_s: float = 5.0) -> None:
+        """Resumes unfinished jobs off the start-up path: the service must start (and answer
+        503 from its probes) while the database is down, and resume once it is back."""
+
+        def attempt() -> None:
+            while not self._stop.is_set():
+                try:
+                    self.resume()
+                except OperationalError:
+                    log.warning("batch_resume_waiting_for_database", retry_s=retry_s)
+                    self._stop.wait(retry_s)
+                else:
+                    return
+
+        self._pool.submit(attempt)
 
     def resume(self) -> int:
         """Plans again every job a previous process left unfinished; returns how many."""
@@ -141,7 +158,7 @@ def start_runner(settings: Settings, engine: Engine) -> Runner:
     if settings.redis_url:
         return QueueRunner(make_broker(settings))
     runner = InProcessRunner(engine, job_config(settings), settings.batch_threads)
-    runner.resume()
+    runner.resume_in_background()
     return runner
 
 

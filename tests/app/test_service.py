@@ -1,4 +1,4 @@
-"""What every request shares: problem+json errors, request ids, probes, metrics, reserved routes."""
+"""What every request shares: problem+json errors, request ids, probes, metrics."""
 
 from __future__ import annotations
 
@@ -93,16 +93,6 @@ def test_the_logs_carry_the_request_id(
     line = json.loads(handler.formatter.format(record))
     assert (line["event"], line["route"], line["status"]) == ("request", "/healthz", 200)
     assert line["request_id"] == "trace-me-42" and line["timestamp"]
-
-
-def test_batches_are_reserved(client: TestClient, app_key: dict[str, str]) -> None:
-    for method, url in (
-        ("POST", "/v1/batches"),
-        ("GET", "/v1/batches/job-1"),
-        ("GET", "/v1/batches/job-1/results"),
-    ):
-        r = client.request(method, url, headers=app_key)
-        assert "not implemented yet" in assert_problem(r, 501, "not-implemented")["detail"]
 
 
 def test_metrics_count_requests_by_route_and_status(
