@@ -148,18 +148,96 @@ def to_lines(
     em = statistics.median(heights) if heights else 1.0
     margin = min(r[0].left for r in rows)
     lines = []
-    for row in [seg for r in rows for seg in split_side_by_side(r, em)]:
+    for row, row_margin in _reading_order(rows, em, margin):
         text = " ".join(b.text for b in row)
         x, y, w, h = _bbox(row, scale, offset)
         lines.append(
             Line(
                 text=text,
-                indent=round((row[0].left - margin) / em),
+                indent=round((row[0].left - row_margin) / em),
                 bbox=(x, y, w, h),
                 confidence=min(b.confidence for b in row),
             )
         )
     return lines
+
+
+# A table printed as two halves side by side is recognised by at least this many rows in
+# which a name follows an amount or %DV at one x (within this many text heights).
+_TWO_HALVES_MIN_ROWS = 3
+_GUTTER_SPREAD_EM = 1.5
+_MAX_HALVES = 3
+
+
+def _right_half_starts(row: list[TextBox], em: float) -> list[float]:
+    """Left edges of boxes that start a name right after an amount or a %DV. In a table of
+    one half nothing follows the %DV column; the halves can sit closer than the gap that
+    `split_side_by_side` needs, so any visible gap counts here."""
+    return [
+        box.left
+        for prev, box in itertools.pairwise(row)
+        if _NAME_START.match(box.text)
+        and prev.text.rstrip("*†‡ ")[-1:] in set("0123456789%")
+        and box.left - prev.right > 0.1 * em
+    ]
+
+
+def _gutter(rows: list[list[TextBox]], em: float) -> float | None:
+    """Where the right half of a two-halves table starts: the x at which, on several rows,
+    a name follows an amount (the right half's name column)."""
+    starts = sorted(x for r in rows for x in _right_half_starts(r, em)[:1])
+    if len(starts) < _TWO_HALVES_MIN_ROWS:
+        return None
+    middle = statistics.median(starts)
+    aligned = [x for x in starts if abs(x - middle) <= _GUTTER_SPREAD_EM * em]
+    if len(aligned) < max(_TWO_HALVES_MIN_ROWS, len(starts) // 2 + 1):
+        return None
+    return min(aligned) - 0.5 * em
+
+
+def _crosses(row: list[TextBox], gutter: float, em: float) -> bool:
+    # Boxes of the left half may reach a little past the gutter (engines pad their boxes).
+    return any(b.left < gutter - em and b.right > gutter + em for b in row)
+
+
+def _continues_halves(row: list[TextBox], gutter: float, em: float) -> bool:
+    """Below the last row that shows both halves, a row still belongs to them when it has text
+    in the right half, an amount, or is a name wrapped from above ("iodide)"); a footnote or
+    the ingredients paragraph in the left column ends them."""
+    if _crosses(row, gutter, em):
+        return False
+    text = " ".join(b.text for b in row)
+    has_right = any((b.left + b.right) / 2 >= gutter for b in row)
+    return has_right or any(ch.isdigit() for ch in text) or text[:1].islower() or text[:1] == "("
+
+
+def _reading_order(
+    rows: list[list[TextBox]], em: float, margin: float, depth: int = 0
+) -> list[tuple[list[TextBox], float]]:
+    """Rows cut where side-by-side rows meet, each with the left margin of its column. When the
+    panel is one table printed in two halves, the left half is read top to bottom before the
+    right half, so that a name wrapped onto the next line ("cholecalciferol)") follows its own
+    row, not the row beside it. The halves reach up and down from the rows that show them to
+    the first row printed across the gutter (the heading, a footnote)."""
+    gutter = _gutter(rows, em) if depth < _MAX_HALVES else None
+    if gutter is None:
+        return [(seg, margin) for r in rows for seg in split_side_by_side(r, em)]
+    shown = [i for i, r in enumerate(rows) if _right_half_starts(r, em)]
+    first, end = shown[0], shown[-1] + 1
+    while first > 0 and not _crosses(rows[first - 1], gutter, em):
+        first -= 1
+    while end < len(rows) and _continues_halves(rows[end], gutter, em):
+        end += 1
+    left = [[b for b in r if (b.left + b.right) / 2 < gutter] for r in rows[first:end]]
+    right = [[b for b in r if (b.left + b.right) / 2 >= gutter] for r in rows[first:end]]
+    right_margin = min((r[0].left for r in right if r), default=gutter)
+    before = [(seg, margin) for r in rows[:first] for seg in split_side_by_side(r, em)]
+    after = [(seg, margin) for r in rows[end:] for seg in split_side_by_side(r, em)]
+    # A half may itself hold two halves (a US tabular panel: the heading block, then a table
+    # in two halves).
+    halves = _reading_order([r for r in left if r], em, margin, depth + 1)
+    halves += _reading_order([r for r in right if r], em, right_margin, depth + 1)
+    return before + halves + after
 
 
 # Boxes closer than this many text heights, one above the other, belong to one stacked block.

@@ -136,3 +136,30 @@ def test_a_lone_letter_after_an_amount_is_a_mark_not_a_new_row() -> None:
     row = [box("Magnesium", 10, 10, 120), box("350 mg", 300, 10, 60), box("t", 420, 10, 10)]
     row.append(box("700 mg", 600, 10, 60))
     assert len(split_side_by_side(row, em=20)) == 1
+
+
+def test_a_table_in_two_halves_is_read_one_half_after_the_other() -> None:
+    """Names wrapped onto a second line stay under their own row, not the row beside it."""
+    boxes = [box("Supplement Facts", 10, 0, 500, h=30)]
+    left = [("Vitamin D (as", "25 mcg 125%", "cholecalciferol)"), ("Zinc (as", "11 mg 100%",
+            "zinc citrate)"), ("Iron (as", "8 mg 44%", "ferrous fumarate)")]  # fmt: skip
+    right = [("Biotin (as", "30 mcg 100%", "d-biotin)"), ("Copper (as", "2 mg 222%",
+             "copper gluconate)"), ("Boron (as", "3 mg", "boron citrate)")]  # fmt: skip
+    for i, ((ln, la, lw), (rn, ra, rw)) in enumerate(zip(left, right, strict=True)):
+        y = 40 + 50 * i
+        boxes += [box(ln, 10, y, 100), box(la, 130, y, 90), box(lw, 16, y + 24, 110)]
+        boxes += [box(rn, 232, y, 100), box(ra, 352, y, 90), box(rw, 238, y + 24, 110)]
+    boxes.append(box("* Percent Daily Values are based on a 2,000 calorie diet.", 10, 200, 440))
+    lines = to_lines(boxes)
+    assert [ln.text for ln in lines] == [
+        "Supplement Facts",
+        "Vitamin D (as 25 mcg 125%", "cholecalciferol)",
+        "Zinc (as 11 mg 100%", "zinc citrate)",
+        "Iron (as 8 mg 44%", "ferrous fumarate)",
+        "Biotin (as 30 mcg 100%", "d-biotin)",
+        "Copper (as 2 mg 222%", "copper gluconate)",
+        "Boron (as 3 mg", "boron citrate)",
+        "* Percent Daily Values are based on a 2,000 calorie diet.",
+    ]  # fmt: skip
+    # Indentation is counted from each half's own margin.
+    assert lines[7].indent == 0 and lines[8].indent == 0
