@@ -422,7 +422,7 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     """A narrow name column wraps under its row: "Vitamin C (as  250 mg  278%" then
     "ascorbic acid)"; "Pantothenic 5 mg 100%" then "Acid". The line joins the row above when
     the row's name has an open bracket, the line starts in lower case or with a bracket, or
-    the joined name is a nutrient the row's name alone is not."""
+    the joined name is a nutrient (or a salt) the row's name alone is not."""
     ingredients = state.result.ingredients
     if state.pending or not ingredients or parse_row(text):
         return False
@@ -438,7 +438,11 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
         return False
     lex = lexicon()
     better_name = lex.nutrient_id(joined[0].name) is not None and previous.nutrient is None
-    if not (_open_bracket(head) or text[:1].islower() or text[:1] in "([" or better_name):
+    # "Magnesium 1,500 mg" then "L-Threonate": the joined name names a salt the row did not.
+    better_form = bool(joined[0].forms) and not previous.forms
+    if not (
+        _open_bracket(head) or text[:1].islower() or text[:1] in "([" or better_name or better_form
+    ):
         return False
     first = joined[0]
     first.bbox = _union(previous.bbox, line.bbox)
