@@ -13,19 +13,24 @@ amount, so the same label scored twice gives the same result.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from catalog.directions import Directions, read_directions
 from catalog.knowledge import Form
 from catalog.lexicon import Lexicon, lexicon
-from catalog.models import Ingredient, Interaction, ScanResult, Score, Warning
+from catalog.models import Ingredient, Interaction, Mark, ScanResult, Score, Warning
 from catalog.profile import Profile
 from catalog.scoring_rules import COMPONENTS, Component, Grade, ScoringRules, scoring_rules
 
-__all__ = ["Note", "ScoreDetail", "explain", "score_label", "servings_per_day"]
+__all__ = [
+    "Assessment", "Note", "ScoreDetail", "assess", "explain", "score_label", "servings_per_day",
+    "with_daily_warnings",
+]  # fmt: skip
 
 MAGNESIUM = "magnesium"
 OXIDE = "magnesium_oxide"
@@ -43,7 +48,11 @@ LABELS: dict[Component, str] = {
 # Components scored by taking points off a full score; their starting sentence is shown only
 # when nothing was taken off (the losses explain themselves).
 DEDUCTED: frozenset[Component] = frozenset({"coingredients", "blend"})
+_NO_PROFILE = Profile()  # frozen, so one is shared
 _AUTHOR_YEAR = re.compile(r"^([a-z]+)_(\d{4})$")
+# A sentence, or how to write it: the numbers never wait for the words, and a caller that
+# wants only the numbers (a batch of a million products) never pays for them.
+Text = str | Callable[[], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +61,13 @@ class Note:
     (positive) or takes off (negative); None for context that moves no points. `base` marks the
     sentence that states what the component starts from."""
 
-    text: str
+    say: Text
     delta: float | None = None
     base: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.say if isinstance(self.say, str) else self.say()
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,17 +288,32 @@ def _buffered_share(lex: Lexicon, ing: Ingredient, form_id: str) -> float | None
     return min(1.0, ing.compound_mg * fraction / ing.elemental_mg)
 
 
-def _row_form(
-    rules: ScoringRules, lex: Lexicon, row: MgRow, profile: Profile
-) -> tuple[float, str, list[tuple[str, float]]]:
-    """(points 0..1, the sentence for them, [(sentence, points lost)]) for one magnesium row."""
+def _row_form_points(rules: ScoringRules, lex: Lexicon, row: MgRow) -> float:
+    """The form points (0..1) of one magnesium row, before any profile loss."""
+    forms = row.forms
+    if not forms or forms[0] not in lex.forms:
+        return rules.form.unknown_form_points
+    lead = forms[0]
+    if len(forms) == 1:
+        points = _tier_points(rules, lex, lead)
+        share = _buffered_share(lex, row.ing, lead) if "likely_buffered" in row.ing.flags else None
+        if share is not None and share < 1:
+            points = share * points + (1 - share) * _tier_points(rules, lex, OXIDE)
+        return points
+    first = rules.form.oxide_led_first_share if lead == OXIDE else rules.form.first_listed_share
+    rest_share = (1 - first) / (len(forms) - 1)
+    shares = [first] + [rest_share] * (len(forms) - 1)
+    return sum(s * _tier_points(rules, lex, f) for s, f in zip(shares, forms, strict=True))
+
+
+def _row_form_text(rules: ScoringRules, lex: Lexicon, row: MgRow) -> str:
+    """The sentence for `_row_form_points`, following the same cases."""
     forms = row.forms
     if not forms:
-        text = (
+        return (
             "The label does not say which form of magnesium this is, so how well it is "
             "absorbed is uncertain."
         )
-        return rules.form.unknown_form_points, text, []
     lead = forms[0]
     listed = _names([_form_name(lex, f).lower() for f in forms])
     prefix = (
@@ -294,17 +322,13 @@ def _row_form(
         else ""
     )
     if lead not in lex.forms:
-        text = (
+        return (
             f"{prefix}{_form_name(lex, lead).capitalize()}: a form we have no absorption data for."
         )
-        points = rules.form.unknown_form_points
-    elif len(forms) == 1:
-        points = _tier_points(rules, lex, lead)
+    if len(forms) == 1:
         text = prefix + _form_sentence(lex.forms[lead])
         share = _buffered_share(lex, row.ing, lead) if "likely_buffered" in row.ing.flags else None
         if share is not None and share < 1:
-            oxide = _tier_points(rules, lex, OXIDE)
-            points = share * points + (1 - share) * oxide
             held = _whole((row.ing.compound_mg or 0) * (lex.forms[lead].estimate_fraction or 0))
             rest = _whole(row.ing.elemental_mg or 0) - held
             text = (
@@ -312,25 +336,29 @@ def _row_form(
                 f"holds only about {held:,} mg of magnesium, so the other {rest:,} mg is "
                 "probably magnesium oxide, which is poorly absorbed. " + text
             )
-    else:
-        first = rules.form.oxide_led_first_share if lead == OXIDE else rules.form.first_listed_share
-        rest_share = (1 - first) / (len(forms) - 1)
-        shares = [first] + [rest_share] * (len(forms) - 1)
-        points = sum(s * _tier_points(rules, lex, f) for s, f in zip(shares, forms, strict=True))
-        names = [_form_name(lex, f).lower() for f in forms]
-        text = (
-            f"{prefix}A mix of forms ({_names(names)}) without the amount of each; the first "
-            f"listed, {names[0]}, usually supplies the most, so it counts for "
-            f"{first * 100:g}% of this part. "
-        )
-        if lead in lex.forms:
-            text += _form_sentence(lex.forms[lead])
-    losses: list[tuple[str, float]] = []
-    tolerance = lex.forms[lead].tolerance if lead in lex.forms else None
+        return text
+    first = rules.form.oxide_led_first_share if lead == OXIDE else rules.form.first_listed_share
+    names = [_form_name(lex, f).lower() for f in forms]
+    return (
+        f"{prefix}A mix of forms ({_names(names)}) without the amount of each; the first "
+        f"listed, {names[0]}, usually supplies the most, so it counts for "
+        f"{first * 100:g}% of this part. " + _form_sentence(lex.forms[lead])
+    )
+
+
+def _row_form(
+    rules: ScoringRules, lex: Lexicon, row: MgRow, profile: Profile
+) -> tuple[float, Text, list[tuple[Text, float]]]:
+    """(points 0..1, the sentence for them, [(sentence, points lost)]) for one magnesium row."""
+    points = _row_form_points(rules, lex, row)
+    losses: list[tuple[Text, float]] = []
+    form = lex.forms.get(row.forms[0]) if row.forms else None
+    tolerance = form.tolerance if form is not None else None
     if profile.gi == "sensitive" and tolerance is not None and tolerance.gi_risk == "high":
         loss = points * (1 - rules.form.gi_sensitive_high_risk_factor)
-        losses.append((_sentence(f"You said your stomach is sensitive: {tolerance.note}"), loss))
-    return points, text, losses
+        said = f"You said your stomach is sensitive: {tolerance.note}"
+        losses.append((partial(_sentence, said), loss))
+    return points, partial(_row_form_text, rules, lex, row), losses
 
 
 def form_part(rules: ScoringRules, lex: Lexicon, rows: Sequence[MgRow], profile: Profile) -> Part:
@@ -346,38 +374,51 @@ def form_part(rules: ScoringRules, lex: Lexicon, rows: Sequence[MgRow], profile:
 # --------------------------------------------------------------------------------- dose
 
 
-def _amount_points(rules: ScoringRules, daily: float, profile: Profile) -> tuple[float, str]:
+def _amount_points(rules: ScoringRules, daily: float, profile: Profile) -> tuple[float, Text]:
     ul = rules.thresholds.supplemental_ul_mg_per_day.value
     low = rules.thresholds.low_daily_mg.value
     d = rules.dose
     if daily > ul:
-        over = (
-            f"{_mg(daily)} mg of magnesium a day is above the {_mg(ul)} mg upper limit for "
-            "magnesium from supplements; too much causes diarrhoea"
-        )
         if profile.organ == "kidney":
-            return d.kidney_above_ul_points, _sentence(
-                f"{over}, and magnesium builds up in the body when kidney function is reduced"
-            )
+            return d.kidney_above_ul_points, partial(_amount_text, "kidney", daily, ul)
         multiple = d.above_ul_zero_at_multiple
         points = d.above_ul_points * (multiple * ul - daily) / ((multiple - 1) * ul)
-        return max(0.0, points), _sentence(over)
+        return max(0.0, points), partial(_amount_text, "over", daily, ul)
     if daily < low:
         at_zero = d.low_daily_points_at_zero
         points = at_zero + (1 - at_zero) * daily / low
-        return points, _sentence(
-            f"{_mg(daily)} mg of magnesium a day is a small amount (under {_mg(low)} mg)"
+        return points, partial(_amount_text, "low", daily, low)
+    return 1.0, partial(_amount_text, "within", daily, ul)
+
+
+def _amount_text(case: str, daily: float, limit: float) -> str:
+    """The sentence for each case of `_amount_points`; `limit` is the figure it is judged by."""
+    if case == "low":
+        return _sentence(
+            f"{_mg(daily)} mg of magnesium a day is a small amount (under {_mg(limit)} mg)"
         )
-    return 1.0, _sentence(
-        f"{_mg(daily)} mg of magnesium a day is within the {_mg(ul)} mg upper limit for "
-        "magnesium from supplements"
+    if case == "within":
+        return _sentence(
+            f"{_mg(daily)} mg of magnesium a day is within the {_mg(limit)} mg upper limit for "
+            "magnesium from supplements"
+        )
+    over = (
+        f"{_mg(daily)} mg of magnesium a day is above the {_mg(limit)} mg upper limit for "
+        "magnesium from supplements; too much causes diarrhoea"
     )
+    if case == "kidney":
+        over += ", and magnesium builds up in the body when kidney function is reduced"
+    return _sentence(over)
 
 
 def _intake_note(intake: Intake) -> Note:
+    return Note(partial(_intake_text, intake))
+
+
+def _intake_text(intake: Intake) -> str:
     n = intake.servings_per_day
     if intake.basis == "profile":
-        return Note(f"Counted at {_servings(n)} a day, as set in your profile.")
+        return f"Counted at {_servings(n)} a day, as set in your profile."
     if intake.basis == "directions" and intake.directions is not None:
         printed = intake.directions.text
         text = f'Counted at {_servings(n)} a day, from the label\'s directions ("{printed}").'
@@ -385,8 +426,8 @@ def _intake_note(intake: Intake) -> Note:
             text += " The directions give a range, so the upper end is used."
         if intake.directions.frequency_assumed:
             text += " They do not say how often, so once a day is assumed."
-        return Note(text)
-    return Note("No directions could be read, so one serving a day is assumed.")
+        return text
+    return "No directions could be read, so one serving a day is assumed."
 
 
 def dose_part(rules: ScoringRules, intake: Intake, profile: Profile) -> Part:
@@ -404,16 +445,20 @@ def dose_part(rules: ScoringRules, intake: Intake, profile: Profile) -> Part:
     gi = rules.thresholds.gi_single_dose_mg.value
     if per_dose >= gi:
         penalty = min(points, rules.dose.gi_single_dose_penalty[profile.gi])
-        text = (
-            f"One dose gives {_mg(per_dose)} mg of magnesium at once; {_mg(gi)} mg or more at "
-            "once may cause loose stools (a rule of thumb, not a measured limit)"
-        )
-        if profile.gi == "sensitive":
-            text += ", and you said your stomach is sensitive"
-        elif profile.gi == "constipation":
-            text += "; you said you tend to be constipated, so this costs nothing"
-        notes.append(Note(_sentence(text), -penalty))
+        notes.append(Note(partial(_single_dose_text, per_dose, gi, profile), -penalty))
     return _part(notes)
+
+
+def _single_dose_text(per_dose: float, gi: float, profile: Profile) -> str:
+    text = (
+        f"One dose gives {_mg(per_dose)} mg of magnesium at once; {_mg(gi)} mg or more at "
+        "once may cause loose stools (a rule of thumb, not a measured limit)"
+    )
+    if profile.gi == "sensitive":
+        text += ", and you said your stomach is sensitive"
+    elif profile.gi == "constipation":
+        text += "; you said you tend to be constipated, so this costs nothing"
+    return _sentence(text)
 
 
 # ------------------------------------------------------------------------- transparency
@@ -463,7 +508,7 @@ def blend_part(rules: ScoringRules, result: ScanResult) -> Part:
     for w in result.warnings:
         penalty = rules.blend.penalties.get(w.id)
         if penalty:
-            notes.append(Note(_sentence(w.message), -penalty))
+            notes.append(Note(partial(_sentence, w.message), -penalty))
     return _clamped(notes)
 
 
@@ -475,7 +520,7 @@ def _clamped(notes: list[Note]) -> Part:
         if n.delta is not None and n.delta < 0:
             taken = min(-n.delta, left)
             left -= taken
-            kept.append(Note(n.text, -taken))
+            kept.append(Note(n.say, -taken))
         else:
             left += n.delta or 0.0
             kept.append(n)
@@ -532,12 +577,15 @@ def coingredients_part(
         )
     ]
     for x in result.interactions:
-        text = _interaction_text(lex, x, profile)
+        text = partial(_interaction_text, lex, x, profile)
         notes.append(Note(text, -rules.coingredients.penalties[x.severity]))
     return _clamped(notes)
 
 
 # ----------------------------------------------------------------------- certification
+
+
+_MARK_ORDER = ("content_verification", "banned_substances", "lifestyle")
 
 
 def _mark_kind(lex: Lexicon, mark_id: str, kind: str | None) -> str:
@@ -561,32 +609,34 @@ def _lookalike_notes(lex: Lexicon, phrases: Sequence[str]) -> list[Note]:
 
 
 def certification_part(rules: ScoringRules, lex: Lexicon, result: ScanResult) -> Part:
-    order = ("content_verification", "banned_substances", "lifestyle")
-    names = {m.id: m.name for m in lex.k.marks}
-    by_kind: dict[str, list[str]] = {}
+    by_kind: dict[str, list[Mark]] = {}
     for mark in result.marks:
-        kind = _mark_kind(lex, mark.id, mark.kind)
-        by_kind.setdefault(kind, []).append(names.get(mark.id, mark.text))
-    best = next((k for k in order if k in by_kind), "none")
+        by_kind.setdefault(_mark_kind(lex, mark.id, mark.kind), []).append(mark)
+    best = next((k for k in _MARK_ORDER if k in by_kind), "none")
     points = rules.certification.points[best]  # type: ignore[index]
-    if best == "content_verification":
-        text = (
-            f"{_names(by_kind[best])}: an independent lab checks that it holds what the label "
-            "says, without harmful levels of contaminants."
-        )
-    elif best == "banned_substances":
-        text = (
-            f"{_names(by_kind[best])}: tested for substances banned in sport, but not for how "
-            "much magnesium it holds or for contaminants."
-        )
-    elif best == "lifestyle":
-        text = (
-            f"{_names(by_kind[best])} says how it is made or sourced, not that an independent "
-            "lab checked what is in it, so it earns no points."
-        )
-    else:
-        text = "No independent testing seal (such as USP Verified, NSF Certified or the CL Seal)."
+    text = partial(_certification_text, lex, best, by_kind.get(best, []))
     return _part([Note(text, points, base=True), *_lookalike_notes(lex, result.lookalikes)])
+
+
+def _certification_text(lex: Lexicon, best: str, marks: Sequence[Mark]) -> str:
+    names = {m.id: m.name for m in lex.k.marks}
+    named = _names([names.get(m.id, m.text) for m in marks])
+    if best == "content_verification":
+        return (
+            f"{named}: an independent lab checks that it holds what the label says, without "
+            "harmful levels of contaminants."
+        )
+    if best == "banned_substances":
+        return (
+            f"{named}: tested for substances banned in sport, but not for how much magnesium it "
+            "holds or for contaminants."
+        )
+    if best == "lifestyle":
+        return (
+            f"{named} says how it is made or sourced, not that an independent lab checked what "
+            "is in it, so it earns no points."
+        )
+    return "No independent testing seal (such as USP Verified, NSF Certified or the CL Seal)."
 
 
 # ------------------------------------------------------------------------- confidence
@@ -594,19 +644,24 @@ def certification_part(rules: ScoringRules, lex: Lexicon, result: ScanResult) ->
 
 def confidence_part(rules: ScoringRules, result: ScanResult, rows: Sequence[MgRow]) -> Part:
     if result.quality.retake:
-        reasons = ", ".join(r.replace("_", " ") for r in result.quality.reasons) or "unclear"
-        text = f"The photo should be retaken ({reasons}), so these figures may be wrong."
-        return _part([Note(text, 0.0, base=True)])
+        return _part([Note(partial(_retake_text, result), 0.0, base=True)])
     levels = [result.panel.confidence] + [r.ing.confidence for r in rows if r.index is not None]
     level = min(levels)
     if level >= rules.confidence.clear_at:
-        text = "The label was read clearly."
-    else:
-        text = (
-            f"Parts of the label were hard to read ({level * 100:.0f}% confidence), so the "
-            "figures may be off; a sharper photo would help."
-        )
-    return _part([Note(text, level, base=True)])
+        return _part([Note("The label was read clearly.", level, base=True)])
+    return _part([Note(partial(_unclear_text, level), level, base=True)])
+
+
+def _retake_text(result: ScanResult) -> str:
+    reasons = ", ".join(r.replace("_", " ") for r in result.quality.reasons) or "unclear"
+    return f"The photo should be retaken ({reasons}), so these figures may be wrong."
+
+
+def _unclear_text(level: float) -> str:
+    return (
+        f"Parts of the label were hard to read ({level * 100:.0f}% confidence), so the "
+        "figures may be off; a sharper photo would help."
+    )
 
 
 # ------------------------------------------------------------------------------- advice
@@ -765,13 +820,17 @@ def daily_warnings(rules: ScoringRules, rows: Sequence[MgRow], intake: Intake) -
 # ------------------------------------------------------------------------------- totals
 
 
+_NO_MAGNESIUM = (
+    "This product supplies no magnesium, so it earns no points for the form, amount or "
+    "labelling of magnesium."
+)
+
+
+@functools.cache
 def _no_magnesium_parts() -> dict[Component, Part]:
-    text = (
-        "This product supplies no magnesium, so it earns no points for the form, amount or "
-        "labelling of magnesium."
-    )
+    """The same for every label without magnesium (parts are frozen; callers copy the dict)."""
     return {
-        "form": _part([Note(text, 0.0, base=True)]),
+        "form": _part([Note(_NO_MAGNESIUM, 0.0, base=True)]),
         "dose": _part([]),
         "transparency": _part([]),
     }
@@ -779,16 +838,16 @@ def _no_magnesium_parts() -> dict[Component, Part]:
 
 def _cap(
     rules: ScoringRules, lex: Lexicon, result: ScanResult, intake: Intake | None
-) -> tuple[Grade, str] | None:
+) -> tuple[Grade, Text] | None:
     """The lowest grade cap that applies, with its reason in plain words."""
-    caps: list[tuple[Grade, str]] = []
-    avoid, ask = _named(lex, result, "avoid"), _named(lex, result, "ask_team")
-    if avoid:
-        reason = f"it contains {_names(avoid)}, which transplant teams advise against"
-        caps.append((rules.caps.avoid_interaction.grade, reason))
-    if ask:
-        reason = f"it contains {_names(ask)}, to check with your transplant team first"
-        caps.append((rules.caps.ask_team_interaction.grade, reason))
+    caps: list[tuple[Grade, Text]] = []
+    severities = {x.severity for x in result.interactions}
+    if "avoid" in severities:
+        caps.append((rules.caps.avoid_interaction.grade, partial(_cap_named, lex, result, "avoid")))
+    if "ask_team" in severities:
+        caps.append(
+            (rules.caps.ask_team_interaction.grade, partial(_cap_named, lex, result, "ask_team"))
+        )
     ul = rules.thresholds.supplemental_ul_mg_per_day.value
     daily = intake.daily if intake is not None else None
     if daily is not None and daily > ul:
@@ -799,6 +858,13 @@ def _cap(
     if not caps:
         return None
     return max(caps, key=lambda c: "ABCDEF".index(c[0]))
+
+
+def _cap_named(lex: Lexicon, result: ScanResult, severity: str) -> str:
+    named = _names(_named(lex, result, severity))
+    if severity == "avoid":
+        return f"it contains {named}, which transplant teams advise against"
+    return f"it contains {named}, to check with your transplant team first"
 
 
 def _render(component: Component, part: Part, weight: int) -> list[str]:
@@ -820,10 +886,26 @@ def _render(component: Component, part: Part, weight: int) -> list[str]:
     return out
 
 
-def explain(result: ScanResult, profile: Profile | None = None) -> ScoreDetail:
-    """Scores a label without changing it."""
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The numbers of a score, without its words: what `explain` writes its sentences about,
+    and all a caller that shows no sentences (the batch) needs."""
+
+    parts: dict[Component, Part]
+    raw_total: float  # before rounding and caps
+    value: int  # rounded, capped
+    grade: Grade
+    cap: tuple[Grade, Text] | None  # the cap that lowered the value, if one did
+    rows: tuple[MgRow, ...]
+    intake: Intake | None
+    warnings: tuple[Warning, ...]
+
+
+def assess(result: ScanResult, profile: Profile | None = None) -> Assessment:
+    """Scores a label without changing it and without writing any sentence. `explain` is this
+    plus the sentences, so the two can never disagree on a number."""
     rules, lex = scoring_rules(), lexicon()
-    profile = profile or Profile()
+    profile = profile or _NO_PROFILE
     rows = magnesium_rows(lex, result)
     amounts = intake(result, profile, rows) if rows else None
     parts: dict[Component, Part] = {}
@@ -840,27 +922,47 @@ def explain(result: ScanResult, profile: Profile | None = None) -> ScoreDetail:
 
     raw = sum(rules.weights[c] * parts[c].value for c in COMPONENTS)
     value = max(0, min(100, math.floor(raw + 0.5)))
-    explanations = [t for c in COMPONENTS for t in _render(c, parts[c], rules.weights[c])]
     cap = _cap(rules, lex, result, amounts)
     if cap is not None and value > rules.highest_value_for(cap[0]):
         value = rules.highest_value_for(cap[0])
-        explanations.append(f"Capped at {value} points (grade {cap[0]} at best) because {cap[1]}.")
+    else:
+        cap = None
+    warnings = tuple(daily_warnings(rules, rows, amounts)) if amounts is not None else ()
+    grade = rules.grade_for(value)
+    return Assessment(parts, raw, value, grade, cap, tuple(rows), amounts, warnings)
+
+
+def explain(result: ScanResult, profile: Profile | None = None) -> ScoreDetail:
+    """Scores a label without changing it: `assess`, with every point explained."""
+    rules, lex = scoring_rules(), lexicon()
+    profile = profile or _NO_PROFILE
+    a = assess(result, profile)
+    parts = a.parts
+    explanations = [t for c in COMPONENTS for t in _render(c, parts[c], rules.weights[c])]
+    if a.cap is not None:
+        grade, reason = a.cap
+        said = reason if isinstance(reason, str) else reason()
+        explanations.append(f"Capped at {a.value} points (grade {grade} at best) because {said}.")
     score = Score(
-        value=value,
-        grade=rules.grade_for(value),
+        value=a.value,
+        grade=a.grade,
         components={c: round(parts[c].value, 4) for c in COMPONENTS},
         explanations=explanations,
-        advice=advice(rules, lex, result, profile, rows, amounts),
+        advice=advice(rules, lex, result, profile, a.rows, a.intake),
     )
-    warnings = tuple(daily_warnings(rules, rows, amounts)) if amounts is not None else ()
-    return ScoreDetail(score, parts, raw, warnings, amounts)
+    return ScoreDetail(score, parts, a.raw_total, a.warnings, a.intake)
+
+
+def with_daily_warnings(result: ScanResult, warnings: Sequence[Warning]) -> list[Warning]:
+    """The label's warnings with the daily-amount ones replaced by `warnings` (what
+    `score_label` writes, so scoring twice never repeats one)."""
+    return [w for w in result.warnings if w.id not in DAILY_WARNINGS] + list(warnings)
 
 
 def score_label(result: ScanResult, profile: Profile | None = None) -> ScanResult:
     """Fills `result.score` and the warnings that depend on the daily amount
     (above_supplemental_ul, gi_single_dose); returns the same object."""
     detail = explain(result, profile)
-    kept = [w for w in result.warnings if w.id not in DAILY_WARNINGS]
-    result.warnings = kept + list(detail.warnings)
+    result.warnings = with_daily_warnings(result, detail.warnings)
     result.score = detail.score
     return result

@@ -170,17 +170,16 @@ def label_from_rows(
     )
 
 
-def read_rows(
+def check_rows(
     rows: Sequence[PanelRow],
     *,
     other_ingredients: str = "",
     marks_text: str = "",
     serving_size: str | None = None,
-    profile: Profile | None = None,
 ) -> ScanResult:
-    """Structured rows -> checked, scored result (the structured twin of `label.read_text`).
-    Certification marks are looked for in `marks_text` (and the ingredient list): a database
-    row names an ingredient, never a seal."""
+    """Structured rows -> checked result, not yet scored. Certification marks are looked for
+    in `marks_text` (and the ingredient list): a database row names an ingredient, never a
+    seal."""
     result = label_from_rows(rows, other_ingredients=other_ingredients, serving_size=serving_size)
     # `checks.annotate` without its search of the rows' printed text, which structured rows
     # do not have: a label without a marks column is not scanned for seals at all.
@@ -190,4 +189,19 @@ def read_rows(
         result.marks, result.lookalikes = find_marks(lex, text)
     result.interactions = find_interactions(lex, result)
     result.warnings = find_warnings(lex, result)
+    return result
+
+
+def read_rows(
+    rows: Sequence[PanelRow],
+    *,
+    other_ingredients: str = "",
+    marks_text: str = "",
+    serving_size: str | None = None,
+    profile: Profile | None = None,
+) -> ScanResult:
+    """Structured rows -> checked, scored result (the structured twin of `label.read_text`)."""
+    result = check_rows(
+        rows, other_ingredients=other_ingredients, marks_text=marks_text, serving_size=serving_size
+    )
     return score_label(result, profile)

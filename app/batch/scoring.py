@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.batch.reader import ProductInput
-from catalog.label import read_text
-from catalog.lexicon import lexicon
+from catalog.checks import annotate
 from catalog.models import ScanResult
+from catalog.parse import parse_text
 from catalog.profile import Profile
-from catalog.score import intake, magnesium_rows
-from catalog.structured import RowError, read_rows
+from catalog.score import assess, with_daily_warnings
+from catalog.structured import RowError, check_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,21 +79,22 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def read_product(item: ProductInput, profile: Profile | None = None) -> ScanResult:
-    """The scored label of a product (raises RowError for an unreadable long-layout row)."""
+def read_product(item: ProductInput) -> ScanResult:
+    """The checked label of a product, not yet scored: what `label.read_text` and
+    `structured.read_rows` give before their `score_label` (raises RowError for an unreadable
+    long-layout row)."""
     if item.label_text is not None:
         text = item.label_text
         if item.other_ingredients:
             text += f"\nOther ingredients: {item.other_ingredients}"
         if item.marks:
             text += f"\n{item.marks}"
-        return read_text(text, profile)
-    return read_rows(
+        return annotate(parse_text(text))
+    return check_rows(
         item.ingredients,
         other_ingredients=item.other_ingredients or "",
         marks_text=item.marks or "",
         serving_size=item.serving_size,
-        profile=profile,
     )
 
 
@@ -110,13 +111,12 @@ def score_product(item: ProductInput, profile: Profile | None = None) -> OutputR
         return _error_row(item, item.error)
     profile = _profile_for(item, profile)
     try:
-        result = read_product(item, profile)
+        result = read_product(item)
     except RowError as exc:
         return _error_row(item, str(exc))
-    lex = lexicon()
-    rows = magnesium_rows(lex, result)
-    amounts = intake(result, profile or Profile(), rows) if rows else None
-    score = result.score
+    # The numbers of `score_label` without its sentences, which a batch row never shows.
+    scored = assess(result, profile)
+    rows, amounts = scored.rows, scored.intake
     return OutputRow(
         seq=item.seq,
         line=item.line,
@@ -124,12 +124,12 @@ def score_product(item: ProductInput, profile: Profile | None = None) -> OutputR
         product_name=item.name,
         brand=item.brand,
         upc=item.upc or result.upc,
-        score=score.value if score else None,
-        grade=score.grade if score else None,
+        score=scored.value,
+        grade=scored.grade,
         magnesium_forms=tuple(dict.fromkeys(f for r in rows for f in r.forms)),
         elemental_mg_per_serving=_round(amounts.per_serving) if amounts else None,
         elemental_mg_per_day=_round(amounts.daily) if amounts else None,
-        warnings=tuple(dict.fromkeys(w.id for w in result.warnings)),
+        warnings=tuple(dict.fromkeys(w.id for w in with_daily_warnings(result, scored.warnings))),
         interactions=tuple((x.id, x.severity) for x in result.interactions),
         marks=tuple(m.id for m in result.marks),
     )

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import io
+from typing import Any
+
+import pytest
 
 from app.batch.reader import ProductInput, read_products
-from app.batch.scoring import score_product
+from app.batch.scoring import OutputRow, score_product
+from bench.shared_data import shared_data
 from catalog.label import read_text
+from catalog.models import ScanResult
 from catalog.profile import Profile
-from catalog.structured import PanelRow
+from catalog.structured import PanelRow, read_rows
+from tests.catalog.test_score import CASES
 
 GLYCINATE = "Supplement Facts\nMagnesium (as magnesium glycinate) 200 mg 48%"
 
@@ -77,3 +83,38 @@ def test_product_without_magnesium_has_a_score_and_no_amounts() -> None:
     row = score_product(item)
     assert row.score is not None and row.error is None
     assert row.magnesium_forms == () and row.elemental_mg_per_day is None
+
+
+def _expected(result: ScanResult) -> tuple[object, ...]:
+    assert result.score is not None
+    return (
+        result.score.value,
+        result.score.grade,
+        tuple(dict.fromkeys(w.id for w in result.warnings)),
+        tuple((x.id, x.severity) for x in result.interactions),
+    )
+
+
+def _got(row: OutputRow) -> tuple[object, ...]:
+    return (row.score, row.grade, row.warnings, row.interactions)
+
+
+@pytest.mark.parametrize("profile", [None, Profile(gi="sensitive", servings_per_day=3.0)])
+def test_batch_rows_equal_the_explained_score_on_every_dsld_product(
+    profile: Profile | None,
+) -> None:
+    # The batch skips the sentences; its numbers must be those of `read_rows` (score_label).
+    with (shared_data() / "dsld" / "dsld_rows.csv").open("rb") as src:
+        items = [p for p in read_products(src) if p.error is None]
+    assert len(items) > 100
+    for item in items:
+        row = score_product(item, profile)
+        expected = read_rows(item.ingredients, serving_size=item.serving_size, profile=profile)
+        assert _got(row) == _expected(expected), item.product_id
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_batch_rows_equal_the_explained_score_on_golden_labels(case: dict[str, Any]) -> None:
+    profile = Profile.model_validate(case["profile"]) if "profile" in case else None
+    row = score_product(_wide(label_text=case["label"]), profile)
+    assert _got(row) == _expected(read_text(case["label"], profile))
