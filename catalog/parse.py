@@ -507,7 +507,40 @@ def _candidates(state: _State, text: str) -> list[tuple[str, bool]]:
             and lex.nutrient_id(joined_rows[0].name) is not None
             and normalize(joined_rows[0].name) != normalize(alone[0].name)
         )  # fmt: skip
-    return [(joined, True), (text, False)] if continues else [(text, False), (joined, True)]
+    ordered = [(joined, True), (text, False)] if continues else [(text, False), (joined, True)]
+    source = _source_wrapped(
+        state.pending[0].text, " ".join([*(p.text for p in state.pending[1:]), text])
+    )
+    return [(source, True), *ordered] if source else ordered
+
+
+# "Magnesium (from" with the source's amount and name still to come.
+_OPEN_SOURCE = re.compile(r"\((?:from|as)\s*$", re.I)
+_LEADING_AMOUNT = re.compile(r"\d[\d.,]*\s*(?:mg|mcg|µg|μg|g|iu)\b", re.I)
+
+
+def _source_wrapped(first: str, rest: str) -> str | None:
+    """A narrow name column wraps a "(from ...)" under its row, the row's amounts staying on
+    the first line: "Magnesium (from 1,200 mg  180 mg 45%" then "magnesium malate)" reads
+    "Magnesium (from 1,200 mg magnesium malate) 180 mg 45%"; "Magnesium (from  36 mg 9%"
+    then "400 mg", "magnesium", "taurate)" reads "Magnesium (from 400 mg magnesium taurate)
+    36 mg 9%". None until the bracket closes."""
+    tail = find_tail(first)
+    if tail is None or rest.count(")") <= rest.count("("):
+        return None
+    head, amounts = first[: tail.start].rstrip(), first[tail.start :]
+    if not _OPEN_SOURCE.search(head):
+        return None
+    if _LEADING_AMOUNT.match(rest):
+        return f"{head} {rest} {amounts}"
+    inner = _LEADING_AMOUNT.match(amounts)
+    if inner is None:
+        return None
+    outer = amounts[inner.end() :].strip()
+    outer_tail = find_tail(outer)
+    if not outer or outer_tail is None or outer_tail.start != 0:
+        return None
+    return f"{head} {inner.group()} {rest} {outer}"
 
 
 def _rows_in(text: str) -> list[Ingredient]:
