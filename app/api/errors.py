@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 
 from app.logs import get_logger
@@ -175,3 +176,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ImageError, _image_error)
     app.add_exception_handler(EngineError, _engine_error)
     app.add_exception_handler(OperationalError, _database_error)
+    # Every pooled connection in use for the whole pool timeout: overload, not a bug.
+    app.add_exception_handler(PoolTimeoutError, _database_error)
