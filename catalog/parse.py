@@ -215,8 +215,12 @@ def _starts_linear_cut(text: str, following: str) -> bool:
 
 # A full stop ends a sentence after a word of four letters or more, a bracket or "DV"; not
 # after an abbreviation ("St. John's Wort", "Sat. Fat").
+# After an amount's unit too ("... root extract 100 mgt. † Daily Value ..."), and a full stop
+# the camera ran into the next word ("Container 30.Amount Per Serving:").
 _SENTENCE = re.compile(
-    r"(?:(?<=[A-Za-z]{4})(?<![Ss]erv)(?<!SERV)|(?<=[)%†‡*])|(?<=DV))\.\s+(?=[A-Z†‡*])"
+    r"(?:(?<=[A-Za-z]{4})(?<![Ss]erv)(?<!SERV)|(?<=[)%†‡*])|(?<=DV)"
+    r"|(?<=\dmg)|(?<=\dmgt)|(?<= mg)|(?<= mgt)|(?<=mcg)|(?<=\dg)|(?<= g)|(?<=IU))\.\s+(?=[A-Z†‡*])"
+    r"|(?<=\d)\.(?=[A-Z][a-z]{2})"
 )
 
 
