@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from app.batch.reader import CsvFormatError, CsvLimits, read_products
+from app.batch.reader import CsvFormatError, CsvLimits, Plan, Resume, plan_chunks, read_products
 from app.batch.scoring import OutputRow, score_product
 from app.logs import get_logger
 from app.repositories import batches as repo
@@ -89,11 +89,12 @@ def row_from_stored(data: dict[str, Any]) -> OutputRow:
     return OutputRow(**{k: _tuples(v) for k, v in data.items()})
 
 
-def count_products(engine: Engine, sha256: str, limits: CsvLimits) -> int:
-    """Reads the whole file once without scoring: the total makes progress a fraction, and a
-    file broken further down fails here, before any worker scores a row of it."""
+def plan_products(engine: Engine, sha256: str, limits: CsvLimits, chunk_size: int) -> Plan:
+    """Reads the whole file once without scoring: the total makes progress a fraction, a file
+    broken further down fails here, before any worker scores a row of it, and each chunk learns
+    where its products start, so it reads only those (not the file up to them)."""
     with repo.open_upload(engine, sha256) as src:
-        return sum(1 for _ in read_products(src, limits=limits))
+        return plan_chunks(src, limits, chunk_size)
 
 
 def plan_job(engine: Engine, config: JobConfig, job_id: str, enqueue: Enqueue) -> None:
@@ -112,12 +113,13 @@ def plan_job(engine: Engine, config: JobConfig, job_id: str, enqueue: Enqueue) -
         return
     if not planned:
         try:
-            total = count_products(engine, job.sha256, config.limits)
+            plan = plan_products(engine, job.sha256, config.limits, job.chunk_size)
         except CsvFormatError as exc:
             _fail(engine, job_id, exc.code, str(exc))
             return
+        resumes = [r.to_json() for r in plan.starts]
         with Session(engine, expire_on_commit=False) as session:
-            repo.plan_chunks(session, job_id, total, job.chunk_size)
+            repo.plan_chunks(session, job_id, plan.total, job.chunk_size, resumes)
     with Session(engine, expire_on_commit=False) as session:
         pending = repo.pending_chunks(session, job_id)
         if not pending:
@@ -155,8 +157,11 @@ def run_chunk(
     profile = Profile.model_validate(job.profile) if job.profile else None
     rows: list[dict[str, Any]] = []
     records = errors = 0
-    with repo.open_upload(engine, job.sha256) as src:
-        for item in read_products(src, limits=config.limits):
+    # A chunk planned with its start seeks there; one planned before starts were recorded
+    # reads from the start of the file and skips the products before it.
+    resume = Resume.from_json(chunk.resume) if chunk.resume else None
+    with repo.open_upload(engine, job.sha256, resume.offset if resume else 0) as src:
+        for item in read_products(src, limits=config.limits, resume=resume):
             if item.seq < chunk.start_seq:
                 continue  # earlier chunks' products: read, not scored
             if item.seq >= chunk.stop_seq:

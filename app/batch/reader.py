@@ -21,14 +21,15 @@ of the header. Blank records and repeats of the header line are skipped.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import itertools
 import math
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import BinaryIO, Literal, TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Literal, TypeVar
 
 from catalog.structured import PanelRow
 
@@ -80,6 +81,39 @@ class ProductInput:
     marks: str | None = None
     error: str | None = None  # a broken product: it still yields exactly one output row
     serving_size: str | None = None
+    offset: int = 0  # byte offset in the file where the product's first record starts
+    split_from: int | None = None  # long layout: the earlier line of a repeated id
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where and how to start reading mid-file at a product's first record: what the reader
+    knew there when it read the file from the start. `splits` are the products (seq -> earlier
+    line) whose id repeats one seen before `line`, which a reader started here cannot know."""
+
+    offset: int
+    line: int
+    seq: int
+    records: int  # CSV records before this point (for the row cap)
+    header: tuple[str, ...]
+    delimiter: str
+    splits: Mapping[int, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "offset": self.offset, "line": self.line, "seq": self.seq, "records": self.records,
+            "header": list(self.header), "delimiter": self.delimiter,
+            "splits": {str(k): v for k, v in self.splits.items()},
+        }  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Resume:
+        return cls(
+            offset=int(data["offset"]), line=int(data["line"]), seq=int(data["seq"]),
+            records=int(data["records"]), header=tuple(data["header"]),
+            delimiter=str(data["delimiter"]),
+            splits={int(k): int(v) for k, v in data.get("splits", {}).items()},
+        )  # fmt: skip
 
 
 # Header names (lower case, runs of space/punctuation as "_") -> field.
@@ -132,14 +166,20 @@ def _layout(fields: dict[str, int]) -> Layout | None:
 class _Lines:
     """Decoded physical lines of a byte stream, counting bytes and enforcing the byte caps."""
 
-    def __init__(self, stream: BinaryIO, limits: CsvLimits) -> None:
+    def __init__(self, stream: BinaryIO, limits: CsvLimits, resume: Resume | None = None) -> None:
         self._stream = stream
         self._limits = limits
         self.bytes_read = 0
         self.count = 0  # physical lines read
+        self.head = b""
+        self._buffer: io.BytesIO | None = None
+        if resume is not None:  # the stream stands at resume.offset; the start was checked
+            self.bytes_read = resume.offset
+            self.count = resume.line - 1
+            return
         # The start of the file is read ahead to recognise binary files before any parsing.
         self.head = stream.read(_HEAD_BYTES)
-        self._buffer: io.BytesIO | None = io.BytesIO(self.head)
+        self._buffer = io.BytesIO(self.head)
         if self.head.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise CsvFormatError("not_text", "UTF-16 files are not accepted; save as UTF-8")
         if _CONTROL.search(self.head.decode("latin-1")):
@@ -245,6 +285,7 @@ class _Building:
 
     product_id: str
     line: int
+    offset: int
     first: list[str]
     rows: list[PanelRow]
     records: int = 1
@@ -257,21 +298,28 @@ class ProductReader:
     """Iterator of `ProductInput`s; exposes what it has read so far for progress. The header is
     read (and a whole-file problem raised) when the reader is made."""
 
-    def __init__(self, stream: BinaryIO, limits: CsvLimits) -> None:
+    def __init__(self, stream: BinaryIO, limits: CsvLimits, resume: Resume | None = None) -> None:
         self.limits = limits
-        self._lines = _Lines(stream, limits)
+        self._lines = _Lines(stream, limits, resume)
         self.records = 0
         # The csv module's field cap is process-wide; every reader sets the one it needs.
         csv.field_size_limit(limits.max_field_chars)
-        header_line = self._first_line()
-        if header_line is None:
-            raise CsvFormatError("no_header", "the file is empty")
-        self.delimiter = _sniff_delimiter(header_line)
-        self._reader = csv.reader(
-            itertools.chain([header_line], self._lines), delimiter=self.delimiter
-        )
-        header = self._guard(lambda: next(self._reader))
-        self._check_columns(header)
+        if resume is None:
+            header_line = self._first_line()
+            if header_line is None:
+                raise CsvFormatError("no_header", "the file is empty")
+            self.delimiter = _sniff_delimiter(header_line)
+            self._reader = csv.reader(
+                itertools.chain([header_line], self._lines), delimiter=self.delimiter
+            )
+            header = self._guard(lambda: next(self._reader))
+            self._check_columns(header)
+        else:
+            self.delimiter = resume.delimiter
+            self._reader = csv.reader(self._lines, delimiter=self.delimiter)
+            header = list(resume.header)
+            self.records = resume.records
+        self.header = tuple(header)
         self.fields = _field_map(header)
         layout = _layout(self.fields)
         if layout is None:
@@ -283,10 +331,12 @@ class ProductReader:
             )
         self.layout: Layout = layout
         records = self._records(header)
+        seq = resume.seq if resume else 0
         if layout == "wide":
-            self._products = _wide(records, self.fields)
+            self._products = _wide(records, self.fields, seq)
         else:
-            self._products = _long(records, self.fields, limits, len(header))
+            splits = resume.splits if resume else {}
+            self._products = _long(records, self.fields, limits, len(header), seq, splits)
 
     @property
     def bytes_read(self) -> int:
@@ -331,8 +381,9 @@ class ProductReader:
                 f"a record has {len(record)} columns; at most {self.limits.max_columns}",
             )
 
-    def _records(self, header: list[str]) -> Iterator[tuple[int, list[str]]]:
-        """(first physical line, record) for each data record; blank records and repeated
+    def _records(self, header: list[str]) -> Iterator[tuple[int, int, list[str]]]:
+        """(first physical line, its byte offset, record) for each data record; blank records
+        and repeated
         header lines are skipped. Every record is cut or padded to the header's width, plus one
         empty cell at index `len(header)` that stands for any column the header lacks."""
         header_keys = [header_key(h) for h in header]
@@ -344,8 +395,10 @@ class ProductReader:
         max_columns = self.limits.max_columns
         lines = self._lines
         done = lines.count  # physical lines consumed by the records so far
+        done_bytes = lines.bytes_read
         for record in self._reader:
             start, done = done + 1, lines.count
+            offset, done_bytes = done_bytes, lines.bytes_read
             if not any(record):
                 continue
             if record[0] in header_starts and [header_key(c) for c in record] == header_keys:
@@ -361,11 +414,14 @@ class ProductReader:
             self.records += 1
             if max_rows is not None and self.records > max_rows:
                 raise CsvFormatError("too_many_rows", f"the file has more than {max_rows:,} rows")
-            yield start, record
+            yield start, offset, record
 
 
-def _wide(records: Iterator[tuple[int, list[str]]], f: dict[str, int]) -> Iterator[ProductInput]:
-    for seq, (line, record) in enumerate(records):
+Records = Iterator[tuple[int, int, list[str]]]
+
+
+def _wide(records: Records, f: dict[str, int], first_seq: int) -> Iterator[ProductInput]:
+    for seq, (line, offset, record) in enumerate(records, first_seq):
         product_id = _text(record, f.get("product_id"))
         error = None if product_id else "missing product id"
         servings: float | None = None
@@ -382,7 +438,7 @@ def _wide(records: Iterator[tuple[int, list[str]]], f: dict[str, int]) -> Iterat
             upc=_text(record, f.get("upc")), servings_per_day=servings, label_text=text,
             other_ingredients=_text(record, f.get("other_ingredients")),
             marks=_text(record, f.get("marks")), error=error,
-            serving_size=_text(record, f.get("serving_size")),
+            serving_size=_text(record, f.get("serving_size")), offset=offset,
         )  # fmt: skip
 
 
@@ -419,9 +475,14 @@ def _row_reader(f: dict[str, int], width: int) -> Callable[[list[str]], PanelRow
 
 
 def _long(
-    records: Iterator[tuple[int, list[str]]], f: dict[str, int], limits: CsvLimits, width: int
+    records: Records,
+    f: dict[str, int],
+    limits: CsvLimits,
+    width: int,
+    first_seq: int,
+    splits: Mapping[int, int],
 ) -> Iterator[ProductInput]:
-    seq = 0
+    seq = first_seq
     current: _Building | None = None
     recent: OrderedDict[str, int] = OrderedDict()  # id -> first line, most recent last
     id_index = f.get("product_id", width)
@@ -454,7 +515,7 @@ def _long(
         seq += 1
         return item
 
-    for line, record in records:
+    for line, offset, record in records:
         product_id = record[id_index].strip() or None
         if current is not None and product_id != current.product_id:
             yield finish(current)
@@ -465,11 +526,15 @@ def _long(
                 name=_text(record, f.get("name")), brand=_text(record, f.get("brand")),
                 upc=_text(record, f.get("upc")),
                 error="missing product id: a row without one is not joined to any product",
+                offset=offset,
             )  # fmt: skip
             seq += 1
             continue
         if current is None:
-            current = _Building(product_id, line, record, [], split_from=recent.get(product_id))
+            split_from = recent.get(product_id)
+            if split_from is None:  # started mid-file: ids from before the start are in splits
+                split_from = splits.get(seq)
+            current = _Building(product_id, line, offset, record, [], split_from=split_from)
         else:
             current.records += 1
         if len(current.rows) >= limits.max_product_rows:
@@ -493,12 +558,54 @@ def _long_product(
         upc=_text(first, f.get("upc")), servings_per_day=servings,
         ingredients=tuple(b.rows), other_ingredients=_text(first, f.get("other_ingredients")),
         marks=_text(first, f.get("marks")), error=error,
-        serving_size=_text(first, f.get("serving_size")),
+        serving_size=_text(first, f.get("serving_size")), offset=b.offset,
+        split_from=b.split_from,
     )  # fmt: skip
 
 
-def read_products(stream: BinaryIO, *, limits: CsvLimits | None = None) -> ProductReader:
+def read_products(
+    stream: BinaryIO, *, limits: CsvLimits | None = None, resume: Resume | None = None
+) -> ProductReader:
     """Streams products in file order with flat memory; detects encoding, delimiter and layout
     from the start of the file; raises CsvFormatError only for whole-file problems (before the
-    first product, or at the point a cap is hit)."""
-    return ProductReader(stream, limits or CsvLimits())
+    first product, or at the point a cap is hit). With `resume`, the stream stands at
+    `resume.offset` and reading goes on from there as if the file had been read from its start
+    (`resume_at` gives the point for a product read from the start)."""
+    return ProductReader(stream, limits or CsvLimits(), resume)
+
+
+def resume_at(reader: ProductReader, item: ProductInput, records_before: int) -> Resume:
+    """Where a later reader can start to read `item` and what follows it (`records_before`:
+    the CSV records of the products before it, the sum of their `rows`)."""
+    return Resume(
+        offset=item.offset, line=item.line, seq=item.seq, records=records_before,
+        header=reader.header, delimiter=reader.delimiter,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Plan:
+    total: int  # products in the file
+    starts: list[Resume]  # where each chunk of products starts
+
+
+def plan_chunks(stream: BinaryIO, limits: CsvLimits, chunk_size: int) -> Plan:
+    """Reads the whole file and says where each run of `chunk_size` products starts, so that a
+    reader started there (`read_products(..., resume=...)`) yields exactly what this one did."""
+    starts: list[Resume] = []
+    splits: list[dict[int, int]] = []
+    total = records = 0
+    reader = read_products(stream, limits=limits)
+    for item in reader:
+        if item.seq % chunk_size == 0:
+            starts.append(resume_at(reader, item, records))
+            splits.append({})
+        # An id that repeats one seen before the chunk: its reader cannot know, so it is told.
+        if item.split_from is not None and item.split_from < starts[-1].line:
+            splits[-1][item.seq] = item.split_from
+        total += 1
+        records += item.rows
+    starts = [
+        dataclasses.replace(r, splits=s) if s else r for r, s in zip(starts, splits, strict=True)
+    ]
+    return Plan(total, starts)

@@ -203,6 +203,9 @@ class BatchChunk(SQLModel, table=True):
     attempt: int = Field(default=0, sa_column=Column(Integer, nullable=False))
     # "host:pid" of the worker that started it last: who to look at when a chunk hangs.
     claimed_by: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
+    # Where its first product starts in the upload and what the reader knew there
+    # (app.batch.reader.Resume as JSON): the chunk seeks there instead of reading from the start.
+    resume: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class BatchResult(SQLModel, table=True):

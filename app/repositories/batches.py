@@ -59,15 +59,31 @@ def store_upload(session: Session, sha256: str, size: int, parts: Iterable[bytes
 
 
 class _UploadReader(io.RawIOBase):
-    """The stored upload as a file, one part fetched at a time (one short query each)."""
+    """The stored upload as a file, one part fetched at a time (one short query each), from
+    `start` part at `offset` bytes into it."""
 
-    def __init__(self, engine: Engine, sha256: str, parts: int) -> None:
+    def __init__(
+        self, engine: Engine, sha256: str, parts: int, start: int = 0, offset: int = 0
+    ) -> None:
         self._engine = engine
         self._sha256 = sha256
         self._parts = parts
-        self._next = 0
+        self._next = start
         self._buffer = b""
         self._pos = 0
+        if offset:
+            self._buffer = self._part(start)
+            self._next, self._pos = start + 1, offset
+
+    def _part(self, part: int) -> bytes:
+        with Session(self._engine) as session:
+            data: bytes = session.exec(
+                select(col(BatchUploadPart.data)).where(
+                    col(BatchUploadPart.sha256) == self._sha256,
+                    col(BatchUploadPart.part) == part,
+                )
+            ).one()
+        return data
 
     def readable(self) -> bool:
         return True
@@ -77,13 +93,7 @@ class _UploadReader(io.RawIOBase):
         while self._pos >= len(self._buffer):
             if self._next >= self._parts:
                 return 0
-            with Session(self._engine) as session:
-                self._buffer = session.exec(
-                    select(col(BatchUploadPart.data)).where(
-                        col(BatchUploadPart.sha256) == self._sha256,
-                        col(BatchUploadPart.part) == self._next,
-                    )
-                ).one()
+            self._buffer = self._part(self._next)
             self._next += 1
             self._pos = 0
         n = min(len(view), len(self._buffer) - self._pos)
@@ -92,13 +102,30 @@ class _UploadReader(io.RawIOBase):
         return n
 
 
-def open_upload(engine: Engine, sha256: str) -> io.BufferedReader:
+def open_upload(engine: Engine, sha256: str, offset: int = 0) -> io.BufferedReader:
+    """The upload as a file standing at byte `offset`: the parts before it are skipped by
+    their lengths, never fetched."""
     with Session(engine) as session:
         upload = session.get(BatchUpload, sha256)
         if upload is None:
             raise LookupError(f"no stored upload {sha256}")
         parts = upload.parts
-    return io.BufferedReader(_UploadReader(engine, sha256, parts), buffer_size=1 << 16)
+        start = 0
+        if offset:
+            sizes = session.exec(
+                select(col(BatchUploadPart.part), func.length(col(BatchUploadPart.data)))
+                .where(col(BatchUploadPart.sha256) == sha256)
+                .order_by(col(BatchUploadPart.part))
+            )
+            start, rest = parts, 0  # at or past the end, unless a part holds the offset
+            for part, size in sizes:
+                if offset < size:
+                    start, rest = part, offset
+                    break
+                offset -= size
+            offset = rest
+    raw = _UploadReader(engine, sha256, parts, start, offset)
+    return io.BufferedReader(raw, buffer_size=1 << 16)
 
 
 # --- jobs ------------------------------------------------------------------------------------
@@ -183,8 +210,15 @@ def finish_if_complete(session: Session, job_id: str) -> bool:
 # --- chunks ----------------------------------------------------------------------------------
 
 
-def plan_chunks(session: Session, job_id: str, total: int, chunk_size: int) -> bool:
-    """Cuts the job into chunks of `chunk_size` products; False if it was planned already."""
+def plan_chunks(
+    session: Session,
+    job_id: str,
+    total: int,
+    chunk_size: int,
+    resumes: Sequence[dict[str, Any] | None] = (),
+) -> bool:
+    """Cuts the job into chunks of `chunk_size` products, chunk i starting at `resumes[i]`
+    when given; False if it was planned already."""
     if session.execute(
         select(col(BatchChunk.idx)).where(col(BatchChunk.job_id) == job_id).limit(1)
     ).first():
@@ -192,7 +226,10 @@ def plan_chunks(session: Session, job_id: str, total: int, chunk_size: int) -> b
     try:
         for idx, start in enumerate(range(0, total, chunk_size)):
             stop = min(start + chunk_size, total)
-            session.add(BatchChunk(job_id=job_id, idx=idx, start_seq=start, stop_seq=stop))
+            resume = resumes[idx] if idx < len(resumes) else None
+            session.add(
+                BatchChunk(job_id=job_id, idx=idx, start_seq=start, stop_seq=stop, resume=resume)
+            )
         session.execute(
             update(BatchJob).where(col(BatchJob.id) == job_id).values(products_total=total)
         )
