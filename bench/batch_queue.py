@@ -76,14 +76,24 @@ def start_worker(settings: Settings) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=worker_env(settings), stdout=subprocess.DEVNULL)
 
 
-def stop_worker(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
+def stop_worker(process: subprocess.Popen[bytes]) -> resource.struct_rusage | None:
+    """Stops a worker (SIGTERM, then SIGKILL after 20 s) and returns its own resource use
+    (peak RSS, CPU time) from wait4; None if it was already reaped."""
+    if process.returncode is not None:
+        return None
+    process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            process.returncode = os.waitstatus_to_exitcode(status)
+            return usage
+        if time.monotonic() > deadline:
             process.kill()
-            process.wait()
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            return usage
+        time.sleep(0.05)
 
 
 def submit_file(settings: Settings, engine: Engine, csv_path: Path) -> str:
@@ -140,6 +150,7 @@ def run_queue_benchmark(
         )
         engine = make_engine(url)
         processes = [start_worker(settings) for _ in range(workers)]
+        usages: list[resource.struct_rusage] = []
         try:
             start = time.perf_counter()
             job_id = submit_file(settings, engine, csv_path)
@@ -147,13 +158,16 @@ def run_queue_benchmark(
             elapsed = time.perf_counter() - start
         finally:
             for process in processes:
-                stop_worker(process)
+                if (usage := stop_worker(process)) is not None:
+                    usages.append(usage)
             engine.dispose()
             clear_queue(settings)
         if job.state != repo.DONE:
             raise RuntimeError(f"job {job_id} ended {job.state}: {job.error_reason}")
-        # The largest resident set of any waited-for child, i.e. of one worker (Linux: KiB).
-        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        # Each worker's own figures from wait4, not RUSAGE_CHILDREN, which would also hold any
+        # other child of this process (the CLI run of bench/batch_throughput.py). Linux: KiB.
+        peak_kib = max((u.ru_maxrss for u in usages), default=0)
+        cpu_s = sum(u.ru_utime + u.ru_stime for u in usages)
         return {
             "workers": float(workers),
             "seconds": round(elapsed, 3),
@@ -161,6 +175,8 @@ def run_queue_benchmark(
             "rows": float(job.rows_done),
             "rows_per_s": round(job.rows_done / elapsed, 1),
             "products_per_s": round(job.products_done / elapsed, 1),
+            "workers_cpu_s": round(cpu_s, 1),
+            "rows_per_worker_cpu_s": round(job.rows_done / cpu_s, 1) if cpu_s else 0.0,
             "peak_worker_rss_mb": round(peak_kib / 1024, 1),
         }
 
