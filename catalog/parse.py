@@ -115,6 +115,7 @@ def parse_lines(lines: Sequence[Line]) -> ScanResult:
 _AMOUNT_TOKEN = re.compile(r"[\dO]\s*(?:(?:mg|mcg|g|iu|kcal|kj)\b|%)", re.I)
 _THOUSANDS_AFTER = re.compile(r",\d{3}(?!\d)")
 _DV_BRACKET = re.compile(r"\(\s*<?\s*[\dO][\d.,]*\s*%[^()]*$|\(\s*<?\s*[\dO][\d.,]*\s*%")
+_PARAGRAPH_MARKS = re.compile(r"[()\[\],;]")  # the only characters _split_paragraph acts on
 
 
 def _split_paragraph(text: str) -> list[str]:
@@ -122,17 +123,17 @@ def _split_paragraph(text: str) -> list[str]:
     in "Total Fat 0g (0% DM, Sodium 5mg" the comma still ends the item."""
     parts: list[str] = []
     depth, start, opened = 0, 0, 0
-    for i, ch in enumerate(text):
-        unclosed_dv = depth > 0 and _DV_BRACKET.match(text, opened) is not None
+    for m in _PARAGRAPH_MARKS.finditer(text):
+        i, ch = m.start(), m.group()
         if ch in "([":
-            depth = 1 if unclosed_dv else depth + 1
+            depth = 1 if depth > 0 and _DV_BRACKET.match(text, opened) else depth + 1
             opened = i
         elif ch in ")]":
             depth = max(0, depth - 1)
-        elif ch in ",;":
-            if unclosed_dv:
-                depth = 0
-            if ch == "," and _THOUSANDS_AFTER.match(text, i) and text[i - 1 : i].isdigit():
+        else:
+            if depth > 0 and _DV_BRACKET.match(text, opened):
+                depth = 0  # the bracket opened at `opened` is an unclosed %DV
+            if ch == "," and text[i - 1 : i].isdigit() and _THOUSANDS_AFTER.match(text, i):
                 continue  # "1,000 mg"
             if depth == 0:
                 parts.append(text[start:i])
@@ -142,7 +143,12 @@ def _split_paragraph(text: str) -> list[str]:
 
 
 def _is_linear(text: str) -> bool:
-    return len(_split_paragraph(text)) >= 3 and len(_AMOUNT_TOKEN.findall(text)) >= 2
+    # Three items need two separators: counting them first spares most lines the split.
+    return (
+        text.count(",") + text.count(";") >= 2
+        and len(_AMOUNT_TOKEN.findall(text)) >= 2
+        and len(_split_paragraph(text)) >= 3
+    )
 
 
 def unwrap_linear(lines: Sequence[Line]) -> list[Line]:
@@ -151,11 +157,13 @@ def unwrap_linear(lines: Sequence[Line]) -> list[Line]:
     pass through unchanged."""
     out: list[Line] = []
     paragraph: list[Line] = []
+    texts = [clean(line.text) for line in lines]  # each line is cleaned once
+    paragraph_texts: list[str] = []
 
     def flush() -> None:
         if not paragraph:
             return
-        joined = " ".join(clean(p.text) for p in paragraph)
+        joined = " ".join(paragraph_texts)
         joined = re.sub(r"(\w)- (\w)", r"\1\2", joined)  # words hyphenated at a line end
         box = None
         for p in paragraph:
@@ -163,12 +171,13 @@ def unwrap_linear(lines: Sequence[Line]) -> list[Line]:
         confidence = min(p.confidence for p in paragraph)
         out.extend(Line(item, None, box, confidence) for item in _linear_items(joined))
         paragraph.clear()
+        paragraph_texts.clear()
 
     for i, line in enumerate(lines):
-        text = clean(line.text)
+        text = texts[i]
         if paragraph and (not text or _OTHER.match(text) or _SECTION_END.match(text)):
             flush()  # the paragraph ends where the next section begins
-        following = clean(lines[i + 1].text) if i + 1 < len(lines) else ""
+        following = texts[i + 1] if i + 1 < len(lines) else ""
         if (
             paragraph
             or _is_linear(text)
@@ -177,6 +186,7 @@ def unwrap_linear(lines: Sequence[Line]) -> list[Line]:
         ):
             if text:
                 paragraph.append(line)
+                paragraph_texts.append(text)
             continue
         out.append(line)
     flush()

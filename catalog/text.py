@@ -30,7 +30,8 @@ def clean(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text.translate(_PROTECT)).translate(_RESTORE)
         text = text.replace("\u00a0", " ")
-    return _SPACES.sub(" ", text).strip()
+    # str.split() splits on exactly what \s matches: the same as collapsing runs, and faster
+    return " ".join(text.split())
 
 
 def fold_accents(text: str) -> str:
