@@ -233,6 +233,10 @@ _NEXT_NAME = re.compile(r"\s*(?=[A-Z][A-Za-z])")
 _BARE_THEN_NAME = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s+(?=[A-Z][A-Za-z])")
 _DV_THEN_NAME = re.compile(rf"(?<![\w.,])(?:{_NUM})\s*%(?=\s+[A-Z][A-Za-z])")
 _BARE_THEN_NAME = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s+(?=[A-Z][a-z])")
+# Every cut follows a number (its first character a digit or the misread O) and comes before
+# white space and a capitalised word; a line without both in that order has none.
+_NUMBER_CHAR = re.compile(r"[\dO]")
+_SPACE_THEN_NAME = re.compile(r"\s[A-Z][A-Za-z]")
 
 
 def inline_row_ends(line: str) -> list[int]:
@@ -241,6 +245,9 @@ def inline_row_ends(line: str) -> list[int]:
     brackets, followed by a capitalised word. These are candidates: the caller keeps a cut
     only where both sides read as rows with names."""
     ends: list[int] = []
+    number = _NUMBER_CHAR.search(line)
+    if number is None or not _SPACE_THEN_NAME.search(line, number.start()):
+        return ends
     depth_at = _bracket_depths(line)
     for m in _COLUMN.finditer(line):
         end = m.end()

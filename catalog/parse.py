@@ -33,6 +33,8 @@ _HEADINGS: list[tuple[re.Pattern[str], PanelKind]] = [
     (re.compile(r"nutrition(?:al)?\s+(?:information|declaration)|typical\s+values", re.I),
      "eu_nutrition"),
 ]  # fmt: skip
+# A pattern's *_WORDS: it cannot match a line holding none of them (see _may_hold).
+_HEADING_WORDS = ("supplement", "nutrition", "valeur", "typical")
 _SERVING_SIZE = re.compile(
     r"serv(?:ing|\.)?\s*size\s*[:.]?\s*(?P<v>.+?)\s*"
     r"(?=$|\b(?:amount|servings?|each)\s+(?:per|\w+\s+contains)\b|\b\d+\s+servings?\s+per\b|:)",
@@ -47,6 +49,7 @@ _SERVINGS = re.compile(
     r"|(?P<w>(?:about\s+|approx\.?\s+)?\d[\d.,]*)\s+servings?\s+per\s+(?:container|package)",
     re.I,
 )
+_SERVING_WORDS = ("serv",)  # _SERVING_SIZE and _SERVINGS
 _SERVING_COUNT = re.compile(r"^\s*(?:about\s+)?(\d+(?:\.\d+)?)\b")
 _COLUMN_HEADING = re.compile(
     r"^\s*(?:amount\s+per|per\s+(?:serving|\d|one|two|100)|%\s*(?:daily\s+value|dv)|"
@@ -58,6 +61,7 @@ _FOOTNOTE = re.compile(
     r"|^\s*(?:\*\s*)?percent\s+daily\s+values?|daily\s+values?\s+(?:are\s+based|not\s+established)",
     re.I,
 )
+_FOOTNOTE_WORDS = ("daily", "established", "percent", "calorie")
 _OTHER = re.compile(
     r"^\s*(?:other|inactive|non-medicinal)\s+ingredients?\s*[:.\-]?\s*(?P<rest>.*)$"
     r"|^\s*ingredients\s*[:.]\s*(?P<rest2>.*)$",
@@ -72,6 +76,16 @@ _BLEND_WORDS = re.compile(
     r"\b(?:blend|complex|matrix|formula|formulation|proprietary|mix|matrixx)\b", re.I
 )
 _BULLET = re.compile(r"^\s*[•·\-–]\s*")
+
+
+def _may_hold(text: str, *words: str) -> bool:
+    """False when a case-insensitive pattern that needs one of `words` cannot match, so most
+    lines skip the search. Only ASCII text is ruled out: there re.I folds case as str.lower()
+    does, elsewhere it also matches "ſ" for "s" and the like."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return any(word in low for word in words)
 
 
 @dataclass(slots=True)
@@ -202,8 +216,11 @@ _LINEAR_START = re.compile(
 )
 
 
+_LINEAR_WORDS = ("facts", "amount")  # _LINEAR_START and _LINEAR_CUT
+
+
 def _starts_linear(text: str) -> bool:
-    return bool(_LINEAR_START.search(text))
+    return _may_hold(text, *_LINEAR_WORDS) and bool(_LINEAR_START.search(text))
 
 
 # A narrow paragraph can break inside that opening: "Supplement Facts Serving" / "Size 3
@@ -218,6 +235,7 @@ _LINEAR_CUT = re.compile(
 def _starts_linear_cut(text: str, following: str) -> bool:
     return (
         bool(following)
+        and _may_hold(text, *_LINEAR_WORDS)
         and _LINEAR_CUT.search(text) is not None
         and _starts_linear(f"{text} {following}")
     )
@@ -287,7 +305,7 @@ def _feed(state: _State, line: Line) -> None:
         text = text[per.end() :]
     if not text or (_COLUMN_HEADING.match(text) and not parse_row(text)):
         return
-    if _FOOTNOTE.search(text):
+    if _may_hold(text, *_FOOTNOTE_WORDS) and _FOOTNOTE.search(text):
         _flush_pending(state)
         _finish_blend(state)
         state.footnotes.append(text)
@@ -317,6 +335,8 @@ def _read_heading(state: _State, text: str) -> str:
     remnant = _HEADING_REMNANT.match(text)
     if remnant:
         text = text[remnant.end() :]
+    if not _may_hold(text, *_HEADING_WORDS):
+        return text
     for pattern, kind in _HEADINGS:
         m = pattern.search(text)
         if m:
@@ -330,6 +350,8 @@ def _read_serving(state: _State, text: str) -> str:
     """Takes serving size and servings per container from the line; returns what is left
     (a linear panel goes on with "Amount Per Softgel: Magnesium ... 100 mg, ...")."""
     panel = state.result.panel
+    if not _may_hold(text, *_SERVING_WORDS):
+        return text
     size = _SERVING_SIZE.search(text)
     servings = _SERVINGS.search(text)
     end = 0
@@ -557,13 +579,21 @@ def _source_wrapped(first: str, rest: str) -> str | None:
     return f"{head} {inner.group()} {rest} {outer}"
 
 
+_ROW_SEPARATORS = re.compile(r"[,;•]")
+
+
 def _rows_in(text: str) -> list[Ingredient]:
     """Rows on one line: usually one; a linear panel or a side-by-side layout puts several
     on a line, separated by commas, semicolons or just by the next name."""
-    parts = split_top_level(text, ",;•")
+    parts = split_top_level(text, ",;•") if _ROW_SEPARATORS.search(text) else []
     if len(parts) > 1:
-        found = [parse_row(p) for p in parts]
-        if all(r and r[0].name for r in found):
+        found: list[list[Ingredient]] = []
+        for part in parts:
+            part_rows = parse_row(part)
+            if not (part_rows and part_rows[0].name):
+                break  # one part that is no row is enough: the rest need not be read
+            found.append(part_rows)
+        else:
             return [ing for r in found for ing in r]
     rows = parse_row(text)
     if rows and rows[0].name:

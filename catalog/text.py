@@ -61,12 +61,18 @@ def to_snake(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", normalize(text)).strip("_")
 
 
+@functools.lru_cache(maxsize=64)
+def _split_marks(separators: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape("()[]{}" + separators) + "]")
+
+
 def split_top_level(text: str, separators: str = ",;") -> list[str]:
     """Splits on separators that are not inside (), [] or {} — "A (B, C), D" is two parts."""
     parts: list[str] = []
     depth = 0
     start = 0
-    for i, ch in enumerate(text):
+    for m in _split_marks(separators).finditer(text):  # only brackets and separators act
+        i, ch = m.start(), m.group()
         if ch in "([{":
             depth += 1
         elif ch in ")]}":
