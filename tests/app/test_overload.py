@@ -144,7 +144,9 @@ def test_a_full_pool_refuses_an_upload_before_reading_it(empty_db: str) -> None:
             )
             assert_problem(r, 503, "service-busy")
             assert int(r.headers["retry-after"]) >= 1
-            assert r.headers["connection"] == "close"
+            # A small body is read and dropped (not parsed), so the connection stays usable and
+            # the client is not reset before it reads the 503.
+            assert "connection" not in r.headers
             assert _metric(client, "labelscan_scan_pool_rejected_total") == 1
         finally:
             release.set()
