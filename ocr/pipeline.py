@@ -48,6 +48,12 @@ _PANEL_WORDS = re.compile(
 )
 # An upright reading with at least this many panel words is accepted without trying turns.
 _UPRIGHT_WORDS = 3
+# Which quantile of the box heights is the body text (see `_body_height`).
+_BODY_QUANTILE = 0.3
+# Text clusters this many text heights from the panel, beside or above/below it, join it.
+_MERGE_GAP_EM = 4.0
+# A panel has at least a heading, a serving line and a row.
+_MIN_PANEL_BOXES = 4
 
 
 @dataclass(slots=True)
@@ -75,20 +81,54 @@ def _median_height(boxes: list[TextBox]) -> float:
     return statistics.median(heights) if heights else 0.0
 
 
+def _body_height(boxes: list[TextBox]) -> float:
+    """The height of the panel's body text: a low quantile of the box heights, because a
+    heading in large type, and the several-line boxes a detector draws around tiny text on a
+    small copy, are all taller than a row. Scaling by the median of a panel with few boxes
+    made the crop up to seven times too small."""
+    heights = sorted(b.height for b in boxes if b.height > 0)
+    if not heights:
+        return 0.0
+    return heights[int(_BODY_QUANTILE * (len(heights) - 1))]
+
+
+def _gap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple[int, int]:
+    """Horizontal and vertical distance between two (x, y, w, h) boxes; 0 where they overlap."""
+    dx = max(a[0] - (b[0] + b[2]), b[0] - (a[0] + a[2]), 0)
+    dy = max(a[1] - (b[1] + b[3]), b[1] - (a[1] + a[3]), 0)
+    return dx, dy
+
+
+def _union(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    x0, y0 = min(a[0], b[0]), min(a[1], b[1])
+    x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def _boxes_in(boxes: list[TextBox], block: tuple[int, int, int, int]) -> int:
+    x, y, w, h = block
+    return sum(
+        1 for b in boxes if x <= (b.left + b.right) / 2 <= x + w and y <= b.center_y <= y + h
+    )
+
+
 def densest_block(boxes: list[TextBox], shape: tuple[int, int]) -> tuple[int, int, int, int] | None:
     """The bounding box (x, y, w, h) of the largest cluster of text: boxes are drawn on a mask,
     grown by about one text height so that a panel's rows join, and the component holding the
-    most text area wins."""
+    most text area wins. Clusters close to the winner are then taken in with it: on a small
+    copy the detector misses faint or tiny rows, and the hole they leave splits a panel in two
+    (the heading and first rows apart from the rest, or the names apart from the amounts)."""
     if not boxes:
         return None
     h, w = shape
-    grow = max(2, round(_median_height(boxes) * 1.2))
+    em = _median_height(boxes)
+    grow = max(2, round(em * 1.2))
     mask = np.zeros((h, w), np.uint8)
     for b in boxes:
         x0, y0 = max(0, int(b.left) - grow), max(0, int(b.top) - grow)
         x1, y1 = min(w, int(b.right) + grow), min(h, int(b.bottom) + grow)
         mask[y0:y1, x0:x1] = 1
-    count, labels = cv2.connectedComponents(mask)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
     if count <= 1:
         return None
     area = np.zeros(count)
@@ -97,8 +137,24 @@ def densest_block(boxes: list[TextBox], shape: tuple[int, int]) -> tuple[int, in
         cx = int(min(w - 1, max(0, (b.left + b.right) / 2)))
         area[labels[cy, cx]] += (b.right - b.left) * b.height
     best = int(np.argmax(area[1:]) + 1)
-    ys, xs = np.nonzero(labels == best)
-    return int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1)
+    rects = {
+        i: (int(stats[i, 0]), int(stats[i, 1]), int(stats[i, 2]), int(stats[i, 3]))
+        for i in range(1, count)
+        if area[i] > 0
+    }
+    block = rects.pop(best)
+    reach = _MERGE_GAP_EM * em
+    merged = True
+    while merged:
+        merged = False
+        for i, rect in list(rects.items()):
+            dx, dy = _gap(block, rect)
+            # Beside the block on its rows, or above or below it in its columns.
+            if (dy == 0 and dx <= reach) or (dx == 0 and dy <= reach):
+                block = _union(block, rect)
+                del rects[i]
+                merged = True
+    return block
 
 
 @dataclass(slots=True)
@@ -118,7 +174,9 @@ def _crop_for_reading(page: Image, engine: Engine) -> tuple[Image, _Reading]:
     small, s = downscale(page, LOCATE_MAX_SIDE)
     found = engine.detect(small)
     block = densest_block(found, small.shape[:2])
-    if block is None:
+    if block is None or _boxes_in(found, block) < _MIN_PANEL_BOXES:
+        # Nothing that looks like a panel (a blurred photo shows only its heading on the
+        # small copy): read the whole photo rather than a crop sized by a heading.
         whole, whole_scale = downscale(page, MAX_READ_SIDE)
         return whole, _Reading(page, 0, [], scale=whole_scale)
     x, y, w, h = (round(v / s) for v in block)
@@ -127,7 +185,8 @@ def _crop_for_reading(page: Image, engine: Engine) -> tuple[Image, _Reading]:
     x0, y0 = max(0, x - pad), max(0, y - pad)
     x1, y1 = min(page.shape[1], x + w + pad), min(page.shape[0], y + h + pad)
     crop = page[y0:y1, x0:x1]
-    scale = min(MAX_UPSCALE, TARGET_TEXT_HEIGHT / text_h) if text_h else 1.0
+    body_h = _body_height(found) / s
+    scale = min(MAX_UPSCALE, TARGET_TEXT_HEIGHT / body_h) if body_h else 1.0
     scale = min(scale, MAX_READ_SIDE / max(crop.shape[:2]))
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
     read: Image = crop

@@ -16,6 +16,10 @@ from ocr.types import Image, Quad, TextBox
 # Latin script, so anything else is noise.
 _LATIN_MAX = 0x24F
 _KEEP = set("µμ®™†‡°±×÷§•·–—’‘“”½¼¾")
+# Detector input sizes (see RapidEngine._limit_detection). The pipeline scales a panel crop so
+# its text is ~32 px high; at 1920/2400 of that the detector still sees 25 px text.
+DETECT_MAX_SIDE = 1920
+_DET_MIN_SIDE = 736
 
 
 def _latin_only(text: str) -> str:
@@ -45,14 +49,31 @@ class RapidEngine:
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
-        self._ocr = RapidOCR(params=params)
+        # Typed loosely: the detector limits below are set on RapidOCR's own objects.
+        self._ocr: Any = RapidOCR(params=params)
         # The ONNX sessions are not documented as thread-safe; the service's pool gives each
         # call its own thread, so calls are serialised here.
         self._lock = threading.Lock()
 
+    def _limit_detection(self, image: Image) -> None:
+        """The detector's input size for this image. RapidOCR's default scales every image up
+        to a 736 px short side and no large one down, so a 2400 px crop ran the detector at
+        full size: about 0.8 GB of activations, most of the peak memory and of the time.
+        Large images are now detected on a copy of at most DETECT_MAX_SIDE; boxes are mapped
+        back and the recogniser still reads its line crops from the full image. Small images
+        keep the upscaling, which finds small text."""
+        detector = self._ocr.text_det
+        if detector is None:  # loaded on first use
+            detector = self._ocr._load_det_model()
+        if min(image.shape[:2]) < _DET_MIN_SIDE:
+            detector.limit_type, detector.limit_side_len = "min", _DET_MIN_SIDE
+        else:
+            detector.limit_type, detector.limit_side_len = "max", DETECT_MAX_SIDE
+
     def _run(self, image: Image, *, rec: bool) -> list[TextBox]:
         try:
             with self._lock:
+                self._limit_detection(image)
                 out: Any = self._ocr(image, use_det=True, use_cls=False, use_rec=rec)
         except Exception as exc:  # onnxruntime raises many types
             raise EngineError(f"RapidOCR failed: {exc}") from exc

@@ -1,0 +1,42 @@
+"""RapidOCR's detector input size, set per image on RapidOCR's own objects (an upgrade that
+renames them must fail here, not silently bring back full-size detection)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr.engines import get_engine
+from ocr.engines.rapid import DETECT_MAX_SIDE, RapidEngine
+
+
+def _engine() -> RapidEngine:
+    engine = get_engine("rapidocr")
+    assert isinstance(engine, RapidEngine)
+    return engine
+
+
+def test_large_images_are_detected_on_a_smaller_copy() -> None:
+    engine = _engine()
+    engine._limit_detection(np.zeros((3000, 2200, 3), np.uint8))
+    detector = engine._ocr.text_det
+    assert (detector.limit_type, detector.limit_side_len) == ("max", DETECT_MAX_SIDE)
+
+
+def test_small_images_are_still_scaled_up_for_detection() -> None:
+    engine = _engine()
+    engine._limit_detection(np.zeros((500, 900, 3), np.uint8))
+    detector = engine._ocr.text_det
+    assert detector.limit_type == "min" and detector.limit_side_len > 500
+
+
+def test_text_on_a_large_image_is_read_at_full_resolution() -> None:
+    """Boxes come back in the image's own pixels and small text still reads."""
+    image = Image.new("RGB", (2600, 1400), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=36)
+    draw.text((1800, 1200), "Magnesium 200 mg", fill="black", font=font)
+    boxes = _engine().recognize(np.asarray(image))
+    found = [b for b in boxes if "Magnesium" in b.text]
+    assert found, [b.text for b in boxes]
+    assert 1750 < found[0].left < 1850 and 1180 < found[0].top < 1230
