@@ -67,6 +67,22 @@ class LiveServer:
     def log_tail(self, chars: int = 3000) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
 
+    def log_errors(self) -> list[str]:
+        """Error lines of the server's log (JSON lines at level error, tracebacks), with the
+        request id, event and exception's last line each: what a 500 was."""
+        found = []
+        for line in self.log_path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                if line.startswith("Traceback"):
+                    found.append(line)
+                continue
+            if isinstance(record, dict) and record.get("level") in ("error", "critical"):
+                exc = str(record.get("exception", "")).strip().splitlines()
+                found.append(f"{record.get('event')}: {exc[-1] if exc else ''}")
+        return found
+
 
 def _make_keys(database_url: str, count: int, role: Role) -> list[str]:
     """API keys stored the way `labelscan keys create` stores them (after migrating)."""
@@ -172,6 +188,7 @@ class LoadReport:
     scan_clients: int
     kinds: dict[str, KindStats]
     rss_mb: list[tuple[float, float]]  # (seconds since start, MB)
+    log_errors: list[str] = field(default_factory=list)  # the server's, during the run
 
     def rss_growth_mb(self, settle_s: float) -> float:
         """Growth of resident memory from the first samples after `settle_s` (the pool's
@@ -206,6 +223,7 @@ class LoadReport:
                 "p99_ms": round(percentile(k.latencies_ms, 99), 1),
             }
         mbs = [mb for _, mb in self.rss_mb]
+        out["log_errors"] = dict(Counter(self.log_errors))
         out["rss_mb"] = {
             "first": round(mbs[0], 1) if mbs else None,
             "max": round(max(mbs), 1) if mbs else None,
@@ -287,8 +305,13 @@ async def _drive(
     timeout = httpx.Timeout(REQUEST_TIMEOUT_S, connect=10.0)
     async with httpx.AsyncClient(base_url=server.base_url, limits=limits, timeout=timeout) as http:
         deadline = time.monotonic() + seconds
+        # Text scoring and scanning come from different keys (a phone app and a catalog
+        # tool, say): the per-key limit covers every request of a key, and one kind must not
+        # use up the other's allowance.
+        half = max(1, len(server.keys) // 2)
+        keys = {"score": server.keys[:half], "scan": server.keys[half:] or server.keys}
         tasks = [
-            _client(http, kind, kinds[kind], deadline, server.keys[i % len(server.keys)],
+            _client(http, kind, kinds[kind], deadline, keys[kind][i % len(keys[kind])],
                     photos, i)
             for kind, count in (("score", score_clients), ("scan", scan_clients))
             for i in range(count)
@@ -313,6 +336,7 @@ def run_load(
         scan_clients=scan_clients,
         kinds=kinds,
         rss_mb=sampler.samples,
+        log_errors=server.log_errors(),
     )
 
 
@@ -335,6 +359,10 @@ def _print_report(report: LoadReport, env: Mapping[str, str]) -> None:
     print(f"server RSS MB: first {rss['first']}, max {rss['max']}, last {rss['last']}, "
           f"growth after the first minute {report.rss_growth_mb(60):+.1f}")  # fmt: skip
     print("RSS samples (s, MB):", " ".join(f"{t}:{mb}" for t, mb in rss["samples"]))
+    errors = Counter(report.log_errors)
+    print(f"server log: {sum(errors.values())} error lines")
+    for line, count in errors.most_common(5):
+        print(f"  {count} x {line[:300]}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -343,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--score-clients", type=int, default=48)
     parser.add_argument("--scan-clients", type=int, default=12)
     parser.add_argument("--photos", type=int, default=6, help="synthetic photos to cycle")
-    parser.add_argument("--keys", type=int, default=4, help="API keys the clients share")
+    parser.add_argument("--keys", type=int, default=8, help="API keys (half for each kind)")
     parser.add_argument("--json", type=Path, help="also write the summary here")
     args = parser.parse_args(argv)
     # The shipped defaults for the pool and the rate limits, whatever the caller's shell says.
