@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from catalog.lexicon import Lexicon, lexicon
 from catalog.models import Ingredient, Interaction, Mark, ScanResult, Warning
 from catalog.parse import iter_text_lines
+from catalog.prefilter import may_match, search_key
 from catalog.text import clean, fold_accents
 
 _MAGNESIUM = "magnesium"
@@ -33,13 +34,18 @@ def find_marks(lex: Lexicon, text: str) -> tuple[list[Mark], list[str]]:
     found first and blanked out, so "NSF GMP Registered" can never be read as NSF Certified."""
     lookalikes: list[str] = []
     masked = text
+    # A pattern whose needed words are not in the text is not searched (most labels have no
+    # mark); blanking look-alikes out only removes words, so the text's key serves throughout.
+    key = search_key(text)
     for pattern in lex.lookalike_patterns:
+        if not may_match(pattern, key):
+            continue
         for hit in pattern.finditer(masked):
             lookalikes.append(" ".join(hit.group(0).split()))
             masked = masked[: hit.start()] + " " * len(hit.group(0)) + masked[hit.end() :]
     marks: list[Mark] = []
     for mark, patterns in lex.mark_patterns:
-        found = next((m for p in patterns if (m := p.search(masked))), None)
+        found = next((m for p in patterns if may_match(p, key) and (m := p.search(masked))), None)
         if found:
             marks.append(Mark(id=mark.id, text=" ".join(found.group(0).split()), kind=mark.kind))
     return marks, lookalikes

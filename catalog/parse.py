@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from catalog.amounts import find_tail, inline_row_ends
 from catalog.lexicon import lexicon
 from catalog.models import BBox, Ingredient, PanelKind, ScanResult
+from catalog.prefilter import may_match, search_key
 from catalog.rows import INCLUDES, NameParts, describe_forms, parse_row, split_name
 from catalog.text import clean, normalize, split_top_level
 
@@ -33,8 +34,6 @@ _HEADINGS: list[tuple[re.Pattern[str], PanelKind]] = [
     (re.compile(r"nutrition(?:al)?\s+(?:information|declaration)|typical\s+values", re.I),
      "eu_nutrition"),
 ]  # fmt: skip
-# A pattern's *_WORDS: it cannot match a line holding none of them (see _may_hold).
-_HEADING_WORDS = ("supplement", "nutrition", "valeur", "typical")
 _SERVING_SIZE = re.compile(
     r"serv(?:ing|\.)?\s*size\s*[:.]?\s*(?P<v>.+?)\s*"
     r"(?=$|\b(?:amount|servings?|each)\s+(?:per|\w+\s+contains)\b|\b\d+\s+servings?\s+per\b|:)",
@@ -49,7 +48,6 @@ _SERVINGS = re.compile(
     r"|(?P<w>(?:about\s+|approx\.?\s+)?\d[\d.,]*)\s+servings?\s+per\s+(?:container|package)",
     re.I,
 )
-_SERVING_WORDS = ("serv",)  # _SERVING_SIZE and _SERVINGS
 _SERVING_COUNT = re.compile(r"^\s*(?:about\s+)?(\d+(?:\.\d+)?)\b")
 _COLUMN_HEADING = re.compile(
     r"^\s*(?:amount\s+per|per\s+(?:serving|\d|one|two|100)|%\s*(?:daily\s+value|dv)|"
@@ -61,7 +59,6 @@ _FOOTNOTE = re.compile(
     r"|^\s*(?:\*\s*)?percent\s+daily\s+values?|daily\s+values?\s+(?:are\s+based|not\s+established)",
     re.I,
 )
-_FOOTNOTE_WORDS = ("daily", "established", "percent", "calorie")
 _OTHER = re.compile(
     r"^\s*(?:other|inactive|non-medicinal)\s+ingredients?\s*[:.\-]?\s*(?P<rest>.*)$"
     r"|^\s*ingredients\s*[:.]\s*(?P<rest2>.*)$",
@@ -78,14 +75,9 @@ _BLEND_WORDS = re.compile(
 _BULLET = re.compile(r"^\s*[•·\-–]\s*")
 
 
-def _may_hold(text: str, *words: str) -> bool:
-    """False when a case-insensitive pattern that needs one of `words` cannot match, so most
-    lines skip the search. Only ASCII text is ruled out: there re.I folds case as str.lower()
-    does, elsewhere it also matches "ſ" for "s" and the like."""
-    if not text.isascii():
-        return True
-    low = text.lower()
-    return any(word in low for word in words)
+def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """pattern.search, skipped for the many lines that lack a word the pattern needs."""
+    return pattern.search(text) if may_match(pattern, search_key(text)) else None
 
 
 @dataclass(slots=True)
@@ -216,11 +208,8 @@ _LINEAR_START = re.compile(
 )
 
 
-_LINEAR_WORDS = ("facts", "amount")  # _LINEAR_START and _LINEAR_CUT
-
-
 def _starts_linear(text: str) -> bool:
-    return _may_hold(text, *_LINEAR_WORDS) and bool(_LINEAR_START.search(text))
+    return bool(_search(_LINEAR_START, text))
 
 
 # A narrow paragraph can break inside that opening: "Supplement Facts Serving" / "Size 3
@@ -235,8 +224,7 @@ _LINEAR_CUT = re.compile(
 def _starts_linear_cut(text: str, following: str) -> bool:
     return (
         bool(following)
-        and _may_hold(text, *_LINEAR_WORDS)
-        and _LINEAR_CUT.search(text) is not None
+        and _search(_LINEAR_CUT, text) is not None
         and _starts_linear(f"{text} {following}")
     )
 
@@ -305,7 +293,7 @@ def _feed(state: _State, line: Line) -> None:
         text = text[per.end() :]
     if not text or (_COLUMN_HEADING.match(text) and not parse_row(text)):
         return
-    if _may_hold(text, *_FOOTNOTE_WORDS) and _FOOTNOTE.search(text):
+    if _search(_FOOTNOTE, text):
         _flush_pending(state)
         _finish_blend(state)
         state.footnotes.append(text)
@@ -335,10 +323,8 @@ def _read_heading(state: _State, text: str) -> str:
     remnant = _HEADING_REMNANT.match(text)
     if remnant:
         text = text[remnant.end() :]
-    if not _may_hold(text, *_HEADING_WORDS):
-        return text
     for pattern, kind in _HEADINGS:
-        m = pattern.search(text)
+        m = _search(pattern, text)
         if m:
             if state.result.panel.kind == "unknown" or kind != "eu_nutrition":
                 state.result.panel.kind = kind
@@ -350,10 +336,8 @@ def _read_serving(state: _State, text: str) -> str:
     """Takes serving size and servings per container from the line; returns what is left
     (a linear panel goes on with "Amount Per Softgel: Magnesium ... 100 mg, ...")."""
     panel = state.result.panel
-    if not _may_hold(text, *_SERVING_WORDS):
-        return text
-    size = _SERVING_SIZE.search(text)
-    servings = _SERVINGS.search(text)
+    size = _search(_SERVING_SIZE, text)
+    servings = _search(_SERVINGS, text)
     end = 0
     if size and size.group("v").strip():
         panel.serving_size = size.group("v").strip(" .:,;")
@@ -402,7 +386,7 @@ def _close_other(state: _State) -> None:
 
 
 def _is_blend_name(name: str) -> bool:
-    return bool(_BLEND_WORDS.search(name)) and lexicon().nutrient_id(name) is None
+    return bool(_search(_BLEND_WORDS, name)) and lexicon().nutrient_id(name) is None
 
 
 _INLINE_MEMBERS = re.compile(r"^(?P<head>[^:]+?)\s*:\s*(?P<members>.+)$")
@@ -428,7 +412,7 @@ def _read_inline_blend(state: _State, line: Line, text: str) -> bool:
 
 def _read_row_line(state: _State, line: Line, text: str, *, continues_row: bool) -> None:
     state.last = "row"
-    if _read_inline_blend(state, line, text):
+    if _read_inline_blend(state, line, text) or _read_blend_name_wrap(state, line, text):
         return
     candidates = _candidates(state, text)
     for combined, used_pending in candidates:
@@ -484,6 +468,37 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     first.bbox = _union(previous.bbox, line.bbox)
     first.confidence = min(previous.confidence, line.confidence)
     ingredients[-1] = first
+    return True
+
+
+_BLEND_NAME_END = re.compile(r"^(?P<rest>[^:\d]{0,40}?\bblend)\s*:\s*(?P<members>.*)$", re.I)
+
+
+def _read_blend_name_wrap(state: _State, line: Line, text: str) -> bool:
+    """A blend's name wrapped under its row, the members after the colon: "Proprietary
+    1,400 mg †" then "Magnesium Blend: Magnesium Oxide, ...". Only after a row without a %DV
+    (a blend has none), so "Zinc 10 mg 91%" then "Herbal Blend: ..." stay two things."""
+    m = _BLEND_NAME_END.match(text)
+    ingredients = state.result.ingredients
+    # "Calm Blend: 250 mg" is a blend row of its own.
+    if not m or state.pending or not ingredients or find_tail(text, allow_bare=True):
+        return False
+    previous = ingredients[-1]
+    if previous.blend is not None or previous.amount is None:
+        return False
+    # "Proprietary" alone already opened a blend; it takes the rest of its name if no member
+    # has come yet.
+    if state.blend is not None and state.blend is not previous:
+        return False
+    if previous.dv_percent is not None:
+        return False
+    name = f"{previous.name} {m.group('rest').strip()}"
+    if not _is_blend_name(name):
+        return False
+    previous.name = name
+    previous.nutrient = None
+    previous.bbox = _union(previous.bbox, line.bbox)
+    _open_blend(state, line, previous, inline=split_top_level(m.group("members"), ",;"))
     return True
 
 
