@@ -165,6 +165,9 @@ def to_lines(
 # A table printed as two halves side by side is recognised by at least this many rows in
 # which a name follows an amount or %DV at one x (within this many text heights).
 _TWO_HALVES_MIN_ROWS = 3
+# A unit after its number is no name: engines that box words (Tesseract) put it in a box of
+# its own, in a column as straight as a second half's names.
+_UNIT_WORD = re.compile(r"(?:mg|mcg|meg|µg|μg|ug|g|iu|kcal|kj|cal|ml)\b", re.I)
 _GUTTER_SPREAD_EM = 1.5
 _MAX_HALVES = 3
 
@@ -177,6 +180,7 @@ def _right_half_starts(row: list[TextBox], em: float) -> list[float]:
         box.left
         for prev, box in itertools.pairwise(row)
         if _NAME_START.match(box.text)
+        and not _UNIT_WORD.match(box.text)
         and prev.text.rstrip("*†‡ ")[-1:] in set("0123456789%")
         and box.left - prev.right > 0.1 * em
     ]

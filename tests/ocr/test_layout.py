@@ -163,3 +163,16 @@ def test_a_table_in_two_halves_is_read_one_half_after_the_other() -> None:
     ]  # fmt: skip
     # Indentation is counted from each half's own margin.
     assert lines[7].indent == 0 and lines[8].indent == 0
+
+
+def test_word_boxes_of_one_table_are_not_taken_for_two_halves() -> None:
+    """Tesseract boxes words: the units after the amounts stand in a straight column, but a
+    unit is no name."""
+    boxes = []
+    for i, name in enumerate(["Magnesium", "Calcium", "Zinc", "Copper"]):
+        y = 40 + 30 * i
+        boxes += [box(name, 10, y, 100), box("100", 200, y, 36), box("mg", 245, y, 24)]
+        boxes += [box("24%", 300, y, 36)]
+    texts = [ln.text for ln in to_lines(boxes)]
+    assert texts == ["Magnesium 100 mg 24%", "Calcium 100 mg 24%", "Zinc 100 mg 24%",
+                     "Copper 100 mg 24%"]  # fmt: skip
