@@ -263,6 +263,28 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
+def spawned(
+    command: list[str], env: dict[str, str], log_path: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A server process in a session of its own (so its workers stop with it), its output in
+    `log_path`; stopped on exit, even when the caller fails."""
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            command,
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield proc
+        finally:
+            stop_server(proc)
+
+
+@contextlib.contextmanager
 def running_server(workdir: Path, workers: int, env: dict[str, str]) -> Iterator[Server]:
     """A server on a free loopback port with its own SQLite database, stopped on exit."""
     port = free_port()
@@ -280,22 +302,10 @@ def running_server(workdir: Path, workers: int, env: dict[str, str]) -> Iterator
     }
     full_env.pop("DATABASE_URL", None)
     log_path = workdir / f"server-{port}.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            server_command(port, workers),
-            cwd=REPO,
-            env=full_env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            server = Server(proc, f"http://{HOST}:{port}", log_path, workers)
-            _wait_ready(server)
-            yield server
-        finally:
-            stop_server(proc)
+    with spawned(server_command(port, workers), full_env, log_path) as proc:
+        server = Server(proc, f"http://{HOST}:{port}", log_path, workers)
+        _wait_ready(server)
+        yield server
 
 
 # --- results ---------------------------------------------------------------------------------

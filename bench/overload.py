@@ -38,8 +38,7 @@ from pathlib import Path
 import httpx
 
 from app.services.auth import Role
-from bench.api_load import HOST, SCORE_BODY, free_port, percentile, rss_mb, stop_server
-from bench.shared_data import REPO
+from bench.api_load import HOST, SCORE_BODY, free_port, percentile, rss_mb, spawned
 
 SCORE_PATH = "/v1/labels/score"
 SCAN_PATH = "/v1/scans"
@@ -132,22 +131,10 @@ def live_server(
         full_env.pop(inherited, None)
     log_path = workdir / f"server-{port}.log"
     command = [sys.executable, "-m", "app.cli", "serve", "--host", HOST, "--port", str(port)]
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            command,
-            cwd=REPO,
-            env=full_env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            server = LiveServer(proc, f"http://{HOST}:{port}", log_path, api_keys)
-            _wait_ready(server)
-            yield server
-        finally:
-            stop_server(proc)
+    with spawned(command, full_env, log_path) as proc:
+        server = LiveServer(proc, f"http://{HOST}:{port}", log_path, api_keys)
+        _wait_ready(server)
+        yield server
 
 
 # --- the load --------------------------------------------------------------------------------

@@ -6,17 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
-from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from app.api.deps import CurrentUser, SessionDep, SettingsDep
+from app.api.profile_form import profile_from_form
 from app.batch.queue import Runner
 from app.schemas.batches import JOB_EXAMPLE, BatchJobOut, ResultFormat
 from app.schemas.problems import problem_responses
 from app.services import batches as service
-from catalog.profile import Profile
 
 router = APIRouter(prefix="/v1/batches", tags=["batches"])
 
@@ -46,23 +44,6 @@ def _runner(request: Request) -> Runner:
 def _engine(request: Request) -> Engine:
     engine: Engine = request.app.state.db_engine
     return engine
-
-
-def _profile(medications: str | None, organ: str | None, gi: str | None) -> Profile | None:
-    meds = [m.strip() for m in (medications or "").split(",") if m.strip()]
-    if not meds and organ is None and gi is None:
-        return None
-    data: dict[str, object] = {"medications": meds}
-    if organ:
-        data["organ"] = organ
-    if gi:
-        data["gi"] = gi
-    try:
-        return Profile.model_validate(data)
-    except ValidationError as exc:
-        raise RequestValidationError(
-            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
-        ) from exc
 
 
 @router.post(
@@ -107,7 +88,7 @@ async def create_batch(
     organ: Annotated[str | None, Form(description="kidney, liver, heart or lung")] = None,
     gi: Annotated[str | None, Form(description="none, sensitive or constipation")] = None,
 ) -> BatchJobOut:
-    profile = _profile(medications, organ, gi)
+    profile = profile_from_form([medications] if medications else None, organ, gi)
     runner = _runner(request)
 
     def submit() -> service.Submitted:

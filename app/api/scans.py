@@ -6,8 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
 
 from app.api.deps import (
     CurrentUser,
@@ -18,6 +16,7 @@ from app.api.deps import (
     SessionDep,
     SettingsDep,
 )
+from app.api.profile_form import profile_from_form
 from app.db.models import MAX_ID
 from app.problems import TooManyImagesError
 from app.repositories import scans as scan_repo
@@ -29,7 +28,6 @@ from app.services.products import aware
 from app.services.scoring import scored_copy
 from app.settings import Settings
 from catalog.models import ScanResult
-from catalog.profile import Profile
 from ocr.engines import EngineName
 from ocr.errors import ImageTooLarge
 from ocr.image import check
@@ -81,28 +79,6 @@ async def _read_photos(parts: list[UploadFile], settings: Settings) -> list[byte
     return photos
 
 
-def _profile(
-    medications: list[str] | None, organ: str | None, gi: str | None, servings: float | None
-) -> Profile | None:
-    """Profile fields from the form: medications repeated or comma-separated."""
-    meds = [m.strip() for field in medications or () for m in field.split(",") if m.strip()]
-    if not meds and organ is None and gi is None and servings is None:
-        return None
-    data: dict[str, object] = {"medications": meds}
-    if organ:
-        data["organ"] = organ
-    if gi:
-        data["gi"] = gi
-    if servings is not None:
-        data["servings_per_day"] = servings
-    try:
-        return Profile.model_validate(data)
-    except ValidationError as exc:
-        raise RequestValidationError(
-            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
-        ) from exc
-
-
 @router.post(
     "",
     status_code=201,
@@ -138,7 +114,7 @@ async def create_scan(
     servings_per_day: Annotated[float | None, Form(examples=[1])] = None,
     engine: Annotated[EngineName | None, Form(description="OCR engine")] = None,
 ) -> ScanResponse:
-    profile = _profile(medications, organ, gi, servings_per_day)  # the cheap checks first
+    profile = profile_from_form(medications, organ, gi, servings_per_day)  # the cheap checks first
     photos = await _read_photos(image, settings)
     engine_name: EngineName = engine or settings.ocr_engine
     reading = await service.read_photos(pool, scan_fn, photos, engine_name, metrics)
