@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -82,18 +82,23 @@ _TABLES = [
 ]
 
 
-@pytest.fixture
-def empty_db(database_url: str) -> Iterator[str]:
-    """The session's database, emptied after each test so tests cannot see each other."""
-    yield database_url
+def clear_tables(database_url: str, tables: Sequence[Any]) -> None:
+    """Deletes every row of `tables`, children before parents."""
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
-            for table in _TABLES:
+            for table in tables:
                 session.execute(delete(table))
             session.commit()
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def empty_db(database_url: str) -> Iterator[str]:
+    """The session's database, emptied after each test so tests cannot see each other."""
+    yield database_url
+    clear_tables(database_url, _TABLES)
 
 
 def make_settings(url: str, **overrides: Any) -> Settings:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import delete
 from sqlmodel import Session
 
 with warnings.catch_warnings():
@@ -28,7 +27,7 @@ from app.db import models
 from app.db.session import make_engine
 from app.main import create_app
 from app.settings import Settings
-from tests.app.conftest import assert_problem, make_settings
+from tests.app.conftest import assert_problem, clear_tables, make_settings
 
 LABEL = (Path(__file__).parents[2] / "examples" / "labels" / "magnesium_glycinate.txt").read_text()
 BATCH_TABLES = [
@@ -54,14 +53,7 @@ def product_csv(count: int, *, formula_at: int | None = None) -> bytes:
 @pytest.fixture
 def batch_db(empty_db: str) -> Iterator[str]:
     yield empty_db
-    engine = make_engine(empty_db)
-    try:
-        with Session(engine) as session:
-            for table in BATCH_TABLES:
-                session.execute(delete(table))
-            session.commit()
-    finally:
-        engine.dispose()
+    clear_tables(empty_db, BATCH_TABLES)
 
 
 class RecordingRunner:

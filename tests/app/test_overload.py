@@ -82,6 +82,14 @@ def test_a_saturated_pool_answers_503_with_retry_after(empty_db: str) -> None:
         assert client.post("/v1/scans", files=PART).status_code == 201
 
 
+def _wait_until_queued(client: TestClient, waiting: int) -> None:
+    """Gives the background request up to 5 s to reach the pool's queue."""
+    for _ in range(100):
+        if _metric(client, "labelscan_scan_pool_queued") == waiting:
+            return
+        threading.Event().wait(0.05)
+
+
 def test_a_queue_slot_waits_instead_of_failing(empty_db: str) -> None:
     """With one worker and one queue slot, a second scan waits its turn and succeeds."""
     settings = make_settings(empty_db, scan_workers=1, scan_queue=1, auth_disabled=True)
@@ -91,10 +99,7 @@ def test_a_queue_slot_waits_instead_of_failing(empty_db: str) -> None:
         assert started.wait(timeout=15)
         second = background.submit(client.post, "/v1/scans", files=PART)
         try:
-            for _ in range(100):
-                if _metric(client, "labelscan_scan_pool_queued") == 1:
-                    break
-                threading.Event().wait(0.05)
+            _wait_until_queued(client, 1)
             assert _metric(client, "labelscan_scan_pool_queued") == 1
             assert_problem(client.post("/v1/scans", files=PART), 503, "service-busy")
         finally:
@@ -115,10 +120,7 @@ def test_retry_after_is_the_backlog_at_the_mean_scan_time(empty_db: str) -> None
         assert started.wait(timeout=15)
         second = background.submit(client.post, "/v1/scans", files=PART)
         try:
-            for _ in range(100):
-                if _metric(client, "labelscan_scan_pool_queued") == 1:
-                    break
-                threading.Event().wait(0.05)
+            _wait_until_queued(client, 1)
             busy = client.post("/v1/scans", files=PART)
             assert_problem(busy, 503, "service-busy")
             assert busy.headers["retry-after"] == "14"
