@@ -145,6 +145,35 @@ class CoIngredient(_Strict):
     sources: SourceIds
 
 
+Phrase = Annotated[str, StringConstraints(pattern=r"^[a-z]+( [a-z]+)*$")]
+
+
+class DirectionsSectionEnds(_Strict):
+    also: list[Phrase] = []
+    not_: list[Phrase] = Field(default=[], alias="not")
+
+
+class SectionEnds(_Strict):
+    """Phrases that open another section of a label (data/sections.yaml): the panel parser's
+    list, and how the directions reader's differs from it."""
+
+    phrases: list[Phrase] = Field(min_length=1)
+    directions: DirectionsSectionEnds = DirectionsSectionEnds()
+
+    @property
+    def for_directions(self) -> list[str]:
+        dropped = set(self.directions.not_)
+        return [p for p in self.phrases if p not in dropped] + self.directions.also
+
+    @model_validator(mode="after")
+    def _check_lists(self) -> SectionEnds:
+        _no_duplicates("section-end phrase", self.phrases + self.directions.also)
+        strays = sorted(set(self.directions.not_) - set(self.phrases))
+        if strays:
+            raise ValueError(f"directions.not names phrases missing from phrases: {strays}")
+        return self
+
+
 class Knowledge(_Strict):
     version: str
     sources: dict[str, Source]
@@ -155,6 +184,7 @@ class Knowledge(_Strict):
     marks: list[Mark]
     lookalikes: list[LookAlike]
     coingredients: list[CoIngredient]
+    section_ends: SectionEnds
 
     @model_validator(mode="after")
     def _check_references(self) -> Knowledge:
@@ -206,7 +236,15 @@ def _all_source_ids(k: Knowledge) -> list[str]:
     return ids
 
 
-DATA_FILES = ("sources", "elements", "forms", "nutrients", "marks", "coingredients")
+DATA_FILES = (
+    "sources",
+    "elements",
+    "forms",
+    "nutrients",
+    "marks",
+    "coingredients",
+    "sections",
+)
 
 
 def _read(name: str) -> dict[str, Any]:

@@ -202,7 +202,7 @@ def _cited(k: Knowledge) -> list[tuple[str, str]]:
 
 
 def test_every_file_loads_with_its_version() -> None:
-    for name in ("sources", "elements", "forms", "nutrients", "marks", "coingredients"):
+    for name in ("sources", "elements", "forms", "nutrients", "marks", "coingredients", "sections"):
         assert f"{name}@" in K.version
 
 
