@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from catalog.sections import directions_section_end
+
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "half": 0.5,
@@ -43,11 +45,6 @@ _ONCE = re.compile(
 _HEADING = re.compile(
     r"^\s*(?:suggested\s+use|suggested\s+usage|directions(?:\s+for\s+use)?|recommended\s+use|"
     r"recommended\s+dose|usage|dosage|how\s+to\s+use|to\s+use)\b",
-    re.IGNORECASE,
-)
-_STOP = re.compile(
-    r"^\s*(?:other\s+ingredients|ingredients|warnings?|caution|keep\s+out|store|manufactured|"
-    r"distributed|made\s+in|contains|allergen|free\s+of|do\s+not)\b",
     re.IGNORECASE,
 )
 # Lines joined after the heading when directions wrap.
@@ -84,8 +81,9 @@ def find_directions(lines: Sequence[str]) -> str | None:
         if not _HEADING.search(line):
             continue
         parts = [line.strip()]
+        ends = directions_section_end()
         for follow in lines[i + 1 : i + 1 + _MAX_CONTINUATION]:
-            if parts[-1].endswith((".", "!")) or _STOP.search(follow) or _HEADING.search(follow):
+            if parts[-1].endswith((".", "!")) or ends.search(follow) or _HEADING.search(follow):
                 break
             parts.append(follow.strip())
         return " ".join(parts)

@@ -17,6 +17,7 @@ from catalog.lexicon import lexicon
 from catalog.models import BBox, Ingredient, PanelKind, ScanResult
 from catalog.prefilter import may_match, search_key
 from catalog.rows import INCLUDES, NameParts, describe_forms, parse_row, split_name
+from catalog.sections import panel_section_end
 from catalog.text import clean, normalize, split_top_level
 
 
@@ -62,11 +63,6 @@ _FOOTNOTE = re.compile(
 _OTHER = re.compile(
     r"^\s*(?:other|inactive|non-medicinal)\s+ingredients?\s*[:.\-]?\s*(?P<rest>.*)$"
     r"|^\s*ingredients\s*[:.]\s*(?P<rest2>.*)$",
-    re.I,
-)
-_SECTION_END = re.compile(
-    r"^\s*(?:suggested\s+use|directions|warnings?|caution|contains|allergen|distributed|"
-    r"manufactured|keep\s+out|store|storage|recommended|dosage|free\s+of|does\s+not\s+contain)",
     re.I,
 )
 _BLEND_WORDS = re.compile(
@@ -181,7 +177,7 @@ def unwrap_linear(lines: Sequence[Line]) -> list[Line]:
 
     for i, line in enumerate(lines):
         text = texts[i]
-        if paragraph and (not text or _OTHER.match(text) or _SECTION_END.match(text)):
+        if paragraph and (not text or _OTHER.match(text) or panel_section_end().match(text)):
             flush()  # the paragraph ends where the next section begins
         following = texts[i + 1] if i + 1 < len(lines) else ""
         if (
@@ -275,7 +271,7 @@ def _feed(state: _State, line: Line) -> None:
             _finish_blend(state)
         return
     if state.other is not None:
-        if _SECTION_END.match(text) or _HEADINGS[0][0].search(text) or _ended(state.other):
+        if panel_section_end().match(text) or _HEADINGS[0][0].search(text) or _ended(state.other):
             _close_other(state)
         else:
             text = _extend_other(state, text)
