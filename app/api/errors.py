@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Mount
 
 from app.logs import get_logger
 from app.problems import PROBLEM_JSON, ProblemError, TooManyImagesError, problem_type
@@ -97,8 +98,25 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         )
     slug, title = _HTTP_SLUGS.get(exc.status_code, ("http-error", "HTTP error"))
     detail = exc.detail if isinstance(exc.detail, str) else title
-    return problem(
-        exc.status_code, slug, title, detail, request_id_of(request), headers=exc.headers
+    headers = exc.headers
+    if exc.status_code == 405 and headers and "Allow" in headers:
+        headers = {**headers, "Allow": _allowed_methods(request)}
+    return problem(exc.status_code, slug, title, detail, request_id_of(request), headers=headers)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the request's path takes. Starlette's 405 names only the methods of the
+    first route whose path matched, and one path can be served by several routes (GET and
+    PATCH /v1/products/{product_id} are two). Mounts are left out: a mount matches its whole
+    prefix for any method and lets the app inside refuse."""
+    routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
     )
 
 

@@ -65,6 +65,20 @@ def test_routing_errors_are_problems(client: TestClient) -> None:
     assert_problem(client.delete("/v1/products"), 405, "method-not-allowed")
 
 
+def test_a_405_allows_every_method_of_its_path(client: TestClient) -> None:
+    """Allow lists what the path takes, not only what the first route that matched it takes:
+    GET and PATCH /v1/products/{product_id} are two routes."""
+    paths = client.app.openapi()["paths"]  # type: ignore[attr-defined]
+    assert set(paths["/v1/products/{product_id}"]) == {"get", "patch"}
+    for path, operations in paths.items():
+        methods = {m.upper() for m in operations}
+        concrete = re.sub(r"\{[^}]+\}", "1", path)
+        wrong = next(m for m in ("DELETE", "PUT", "POST", "GET") if m not in methods)
+        r = client.request(wrong, concrete)
+        assert_problem(r, 405, "method-not-allowed")
+        assert set(r.headers["allow"].split(", ")) == methods, path
+
+
 def test_an_unexpected_error_is_a_generic_500(settings: object) -> None:
     app = create_app(settings)  # type: ignore[arg-type]
 
