@@ -104,31 +104,78 @@ def _resolve(name: str, forms: tuple[str, ...]) -> _Resolved:
     )
 
 
-def ingredient_from_row(row: PanelRow) -> Ingredient:
-    """One ingredient with forms, basis and elemental/compound mg, as `rows.parse_row` would
-    give for the printed row. A %DV of 0 is read as not printed: exports write 0 where the
-    panel prints a dagger or nothing."""
-    operator = row.operator.strip().lower()
+@dataclass(frozen=True, slots=True)
+class _RowPlan:
+    """What a row's text columns alone decide: an ingredient with every field but the amount's
+    filled in (copied for each row, never handed out), the factor into its unit, and the basis
+    its amount is judged with."""
+
+    template: Ingredient
+    factor: float
+    basis: MineralBasis | None
+
+
+# Rows that differ only in their amounts share a plan. Bounded: a plan holds an Ingredient
+# (about 2 kB), and a real database's vocabulary of names, forms and units is a few thousand.
+PLAN_CACHE_SIZE = 16384
+
+
+@functools.lru_cache(maxsize=PLAN_CACHE_SIZE)
+def _row_plan(
+    name: str, forms: tuple[str, ...], unit_text: str, op_text: str, has_amount: bool
+) -> _RowPlan:
+    """The plan for rows with these text columns (`has_amount`: the row's amount column is not
+    empty). Raises RowError for an unknown operator or unit (errors are not cached)."""
+    operator = op_text.strip().lower()
     if operator not in _OPERATORS:
-        raise RowError(f"unknown amount operator {row.operator.strip()!r}")
-    unit, factor, qualifier = read_unit(row.unit)
-    amount = row.amount * factor if unit is not None and row.amount is not None else None
-    r = _resolve(row.name.strip(), row.forms)
-    ing = Ingredient(
+        raise RowError(f"unknown amount operator {op_text.strip()!r}")
+    unit, factor, qualifier = read_unit(unit_text)
+    stated = unit is not None and has_amount
+    r = _resolve(name.strip(), forms)
+    template = Ingredient(
         name=r.name,
         nutrient=r.nutrient,
         forms=list(r.forms),
         forms_text=list(r.forms_text),
         flags=list(r.flags),
-        amount=amount,
-        unit=unit if amount is not None else None,
-        unit_qualifier=qualifier if amount is not None else None,
-        amount_operator=_OPERATORS[operator] if amount is not None else None,
-        dv_percent=row.dv_percent if row.dv_percent else None,
-        blend=row.blend or None,
+        amount=None,
+        unit=unit if stated else None,
+        unit_qualifier=qualifier if stated else None,
+        amount_operator=_OPERATORS[operator] if stated else None,
+        dv_percent=None,
+        blend=None,
     )
-    if r.basis is not None:
-        b = r.basis
+    return _RowPlan(template, factor, r.basis)
+
+
+def plan_cache_info() -> functools._CacheInfo:
+    """Hits and misses of the row plans (for benchmarks: how much the vocabulary repeats)."""
+    return _row_plan.cache_info()
+
+
+def ingredient_from_row(row: PanelRow) -> Ingredient:
+    """One ingredient with forms, basis and elemental/compound mg, as `rows.parse_row` would
+    give for the printed row. A %DV of 0 is read as not printed: exports write 0 where the
+    panel prints a dagger or nothing."""
+    plan = _row_plan(row.name, row.forms, row.unit, row.operator, row.amount is not None)
+    template = plan.template
+    amount = float(row.amount * plan.factor) if row.amount is not None and template.unit else None
+    # A copy of the validated template with this row's values, made floats as validation
+    # would: half the cost of validating a new one. Every list is a new one, as rows are
+    # changed after this (flags, a blend head's forms).
+    ing = template.model_copy(
+        update={
+            "amount": amount,
+            "dv_percent": float(row.dv_percent) if row.dv_percent else None,
+            "blend": row.blend or None,
+            "forms": list(template.forms),
+            "forms_text": list(template.forms_text),
+            "flags": list(template.flags),
+            "extra_columns": [],
+        }
+    )
+    if plan.basis is not None:
+        b = plan.basis
         elemental.assess(
             lexicon(), ing, b.mineral, salt_named=b.salt_named, compound_mg=b.compound_mg
         )
