@@ -503,13 +503,29 @@ def transparency_part(rules: ScoringRules, rows: Sequence[MgRow]) -> Part:
 # -------------------------------------------------------------------------------- blend
 
 
+_NO_BLEND = "No blend hides how much magnesium or of each ingredient it holds."
+_NO_INTERACTION = (
+    "None of its ingredients is on our list of those that interact with transplant medicines."
+)
+
+
+@functools.cache
+def _full_part(text: str) -> Part:
+    """A component at full points with nothing taken off: what most labels of a database get
+    for blends and co-ingredients, made once (parts are frozen)."""
+    return _part([Note(text, 1.0, base=True)])
+
+
 def blend_part(rules: ScoringRules, result: ScanResult) -> Part:
-    notes = [Note("No blend hides how much magnesium or of each ingredient it holds.", 1.0, True)]
-    for w in result.warnings:
-        penalty = rules.blend.penalties.get(w.id)
-        if penalty:
-            notes.append(Note(partial(_sentence, w.message), -penalty))
-    return _clamped(notes)
+    penalties = rules.blend.penalties
+    losses = [
+        Note(partial(_sentence, w.message), -penalty)
+        for w in result.warnings
+        if (penalty := penalties.get(w.id))
+    ]
+    if not losses:
+        return _full_part(_NO_BLEND)
+    return _clamped([Note(_NO_BLEND, 1.0, base=True), *losses])
 
 
 def _clamped(notes: list[Note]) -> Part:
@@ -568,14 +584,9 @@ def _interaction_text(lex: Lexicon, x: Interaction, profile: Profile) -> str:
 def coingredients_part(
     rules: ScoringRules, lex: Lexicon, result: ScanResult, profile: Profile
 ) -> Part:
-    notes = [
-        Note(
-            "None of its ingredients is on our list of those that interact with transplant "
-            "medicines.",
-            1.0,
-            base=True,
-        )
-    ]
+    if not result.interactions:
+        return _full_part(_NO_INTERACTION)
+    notes = [Note(_NO_INTERACTION, 1.0, base=True)]
     for x in result.interactions:
         text = partial(_interaction_text, lex, x, profile)
         notes.append(Note(text, -rules.coingredients.penalties[x.severity]))
@@ -608,7 +619,15 @@ def _lookalike_notes(lex: Lexicon, phrases: Sequence[str]) -> list[Note]:
     return notes
 
 
+@functools.lru_cache(maxsize=16)
+def _unsealed_part(points: float) -> Part:
+    """The part of a label without any seal or look-alike phrase (most labels), made once."""
+    return _part([Note(_certification_text(lexicon(), "none", []), points, base=True)])
+
+
 def certification_part(rules: ScoringRules, lex: Lexicon, result: ScanResult) -> Part:
+    if not result.marks and not result.lookalikes:
+        return _unsealed_part(rules.certification.points["none"])
     by_kind: dict[str, list[Mark]] = {}
     for mark in result.marks:
         by_kind.setdefault(_mark_kind(lex, mark.id, mark.kind), []).append(mark)
@@ -648,8 +667,14 @@ def confidence_part(rules: ScoringRules, result: ScanResult, rows: Sequence[MgRo
     levels = [result.panel.confidence] + [r.ing.confidence for r in rows if r.index is not None]
     level = min(levels)
     if level >= rules.confidence.clear_at:
-        return _part([Note("The label was read clearly.", level, base=True)])
+        return _clear_part(level)
     return _part([Note(partial(_unclear_text, level), level, base=True)])
+
+
+@functools.lru_cache(maxsize=256)
+def _clear_part(level: float) -> Part:
+    """Made once per level: a structured row is always read at 1.0, and OCR levels repeat."""
+    return _part([Note("The label was read clearly.", level, base=True)])
 
 
 def _retake_text(result: ScanResult) -> str:
