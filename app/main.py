@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from app.api import batches, docs, errors, health, labels, products, scans
+from app.api import batches, docs, errors, health, labels, products, scans, spec
 from app.api.middleware import (
     BodyLimitMiddleware,
     RequestContextMiddleware,
@@ -22,7 +22,6 @@ from app.batch.queue import start_runner
 from app.db.session import make_engine
 from app.logs import configure_logging, get_logger
 from app.metrics import Metrics
-from app.problems import PROBLEM_JSON
 from app.services import health as health_checks
 from app.services.auth import VerifiedKeys
 from app.services.pool import WorkerPool
@@ -50,25 +49,6 @@ def _version() -> str:
         return version("labelscan")
     except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
         return "0.0.0"
-
-
-def _problem_media_types(spec: dict[str, Any]) -> dict[str, Any]:
-    """FastAPI files every response model under application/json; error bodies are
-    application/problem+json, and merge patches may say so."""
-    for path in spec.get("paths", {}).values():
-        for operation in path.values():
-            for status, response in operation.get("responses", {}).items():
-                content = response.get("content", {})
-                if status.isdigit() and int(status) >= 400 and "application/json" in content:
-                    moved = content.pop("application/json")
-                    if moved.get("schema", {}).get("$ref", "").endswith("/Problem"):
-                        content[PROBLEM_JSON] = moved
-                    else:
-                        content["application/json"] = moved
-            body = operation.get("requestBody", {}).get("content", {})
-            if operation.get("operationId", "").startswith("patch_product") and body:
-                body["application/merge-patch+json"] = body["application/json"]
-    return spec
 
 
 def _log_missing_engines() -> None:
@@ -142,7 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = _problem_media_types(FastAPI.openapi(app))
+            app.openapi_schema = spec.finish(FastAPI.openapi(app))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

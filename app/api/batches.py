@@ -70,7 +70,7 @@ def _engine(request: Request) -> Engine:
                 }
             },
         },
-        **problem_responses(401, 413, 422),
+        **problem_responses(400, 401, 413, 422, 429, 503),
     },
     openapi_extra=_MULTIPART_EXAMPLE,
 )
@@ -116,7 +116,7 @@ async def create_batch(
     response_model=BatchJobOut,
     summary="A batch job's state and progress",
     description="Visible to the key that submitted it and to reviewers.",
-    responses=problem_responses(401, 404),
+    responses=problem_responses(401, 404, 429, 503),
 )
 def get_batch(batch_id: BatchId, session: SessionDep, who: CurrentUser) -> BatchJobOut:
     job = service.get_job(session, batch_id, who)
@@ -144,7 +144,7 @@ def get_batch(batch_id: BatchId, session: SessionDep, who: CurrentUser) -> Batch
             },
             "description": "The results, streamed",
         },
-        **problem_responses(401, 404, 409),
+        **problem_responses(401, 404, 409, 429, 503),
     },
 )
 def get_batch_results(

@@ -38,7 +38,7 @@ _EXAMPLES = {
     summary="Score label text or a structured label",
     description="Reads and scores a label for the optional profile. Nothing is stored unless "
     '`"store": true`, which also returns the new `product_id`.',
-    responses=problem_responses(401, 413, 422, 429, 503),
+    responses=problem_responses(400, 401, 413, 422, 429, 503),
 )
 async def score_label(
     request: Annotated[ScoreRequest, Body(openapi_examples=_EXAMPLES)],

@@ -76,7 +76,7 @@ _PATCH_EXAMPLES = {
     summary="Correct a product (reviewer role): JSON merge patch, re-scored, kept in history",
     description="Send `application/json` or `application/merge-patch+json`. The original "
     "result is never changed; each patch is kept with who sent it, what changed and when.",
-    responses=problem_responses(401, 403, 404, 422, 429, 503),
+    responses=problem_responses(400, 401, 403, 404, 413, 422, 429, 503),
 )
 def patch_product(
     product_id: ProductId,

@@ -87,7 +87,7 @@ async def _read_photos(parts: list[UploadFile], settings: Settings) -> list[byte
     description="One or more `image` parts (JPEG, PNG, WebP or HEIC; front and back of one "
     "product are merged into one result), scored for the optional profile fields. The "
     "product and the scan are stored; the photos are kept for review.",
-    responses=problem_responses(401, 413, 415, 422, 429, 503, 504),
+    responses=problem_responses(400, 401, 413, 415, 422, 429, 503, 504),
     openapi_extra=_MULTIPART_EXAMPLE,
 )
 async def create_scan(

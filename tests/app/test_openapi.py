@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from app.cli import main
 from app.main import create_app
+from app.problems import PROBLEM_JSON
 from app.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -79,6 +81,57 @@ def test_errors_are_documented_as_problem_json() -> None:
         assert list(scan[status]["content"]) == ["application/problem+json"], status
     patch = spec["paths"]["/v1/products/{product_id}"]["patch"]["requestBody"]["content"]
     assert set(patch) == {"application/json", "application/merge-patch+json"}
+
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+
+def _operations(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            yield f"{method.upper()} {path}", op
+
+
+def test_problems_every_operation_of_a_kind_can_send_are_documented() -> None:
+    """What the service sends by the kind of operation, whatever its route declares: request
+    validation (422) wherever there is a parameter or a body; a body that cannot be parsed (400)
+    or is over the size limit (413) wherever there is a body; and where an API key is needed, a
+    missing one (401), the key's rate limit (429) and the database being out of reach (503)."""
+    missing = []
+    for name, op in _operations(_spec()):
+        expected: set[str] = set()
+        if op.get("parameters") or "requestBody" in op:
+            expected.add("422")
+        if "requestBody" in op:
+            expected |= {"400", "413"}
+        if op.get("security"):
+            expected |= {"401", "429", "503"}
+        for status in sorted(expected):
+            content = op["responses"].get(status, {}).get("content", {})
+            if list(content) != [PROBLEM_JSON] or content[PROBLEM_JSON]["schema"] != PROBLEM_REF:
+                missing.append(f"{name}: {status} {content}")
+    assert missing == []
+
+
+def test_request_validation_is_documented_as_the_problem_the_service_sends(
+    client: TestClient, app_key: dict[str, str]
+) -> None:
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    # FastAPI's own 422 body ({"detail": [...]}) is never sent: its schemas must not be offered.
+    assert "HTTPValidationError" not in schemas and "ValidationError" not in schemas
+    errors = schemas["Problem"]["properties"]["errors"]["anyOf"][0]
+    assert errors["items"] == {"$ref": "#/components/schemas/FieldError"}
+    assert set(schemas["FieldError"]["required"]) == {"loc", "msg", "type"}
+    documented = spec["paths"]["/v1/products/{product_id}"]["get"]["responses"]["422"]
+    r = client.get("/v1/products/0", headers=app_key)
+    assert r.status_code == 422
+    assert r.headers["content-type"].split(";")[0] in documented["content"]
+    body = r.json()
+    assert set(body) <= set(schemas["Problem"]["properties"])
+    assert [set(e) for e in body["errors"]] == [{"loc", "msg", "type"}]
+    example = documented["content"][PROBLEM_JSON]["example"]
+    assert set(example) == set(body) and example["status"] == 422
 
 
 def test_the_docs_page_needs_no_internet(client: TestClient) -> None:

@@ -79,6 +79,32 @@ def test_a_405_allows_every_method_of_its_path(client: TestClient) -> None:
         assert set(r.headers["allow"].split(", ")) == methods, path
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "body", "content_type"),
+    [
+        ("POST", "/v1/labels/score", b'{"text": "\xff"}', "application/json"),
+        ("PATCH", "/v1/products/1", b'{"name": "\xff"}', "application/merge-patch+json"),
+        ("POST", "/v1/scans", b"--x--", "multipart/form-data"),  # no boundary
+        ("POST", "/v1/batches", b"--x--", "multipart/form-data"),
+    ],
+)
+def test_a_body_that_cannot_be_parsed_is_a_documented_400(
+    client: TestClient,
+    reviewer_key: dict[str, str],
+    method: str,
+    path: str,
+    body: bytes,
+    content_type: str,
+) -> None:
+    r = client.request(
+        method, path, content=body, headers={**reviewer_key, "Content-Type": content_type}
+    )
+    assert_problem(r, 400, "bad-request")
+    template = re.sub(r"/1$", "/{product_id}", path)
+    documented = client.app.openapi()["paths"][template][method.lower()]["responses"]  # type: ignore[attr-defined]
+    assert list(documented["400"]["content"]) == ["application/problem+json"]
+
+
 def test_an_unexpected_error_is_a_generic_500(settings: object) -> None:
     app = create_app(settings)  # type: ignore[arg-type]
 

@@ -30,7 +30,6 @@ from schemathesis.checks import (
 from schemathesis.core.transport import Response
 
 from app.main import create_app
-from app.problems import PROBLEM_JSON
 from app.settings import Settings
 from bench.overload import LiveServer, live_server
 
@@ -69,29 +68,6 @@ def no_undocumented_server_error(ctx: CheckContext, response: Response, case: Ca
         raise AssertionError(f"{_label(case)} answered {status}: {response.text[:300]}")
 
 
-def content_type_as_documented(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
-    """The content type check, with one known gap of the spec: where a route does not list 422
-    itself, FastAPI documents its own (path/query validation) as application/json
-    `HTTPValidationError`, while the service answers application/problem+json as everywhere
-    else. Relaxed only while the spec says so (app.main._problem_media_types could move it)."""
-    documented = _responses(case).get("422", {}).get("content", {})
-    if response.status_code == 422 and PROBLEM_JSON not in documented:
-        ctype = response.headers.get("content-type", [""])[0]
-        assert ctype.startswith(PROBLEM_JSON), ctype
-        return
-    content_type_conformance(ctx, response, case)
-
-
-def status_as_documented(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
-    """The status check, with one known gap of the spec: a body the server cannot parse (bytes
-    that are not UTF-8 JSON, a broken multipart form) is answered 400 `bad-request`, which the
-    body-taking operations do not document. Relaxed only while the spec does not list 400."""
-    if response.status_code == 400 and "400" not in _responses(case):
-        assert response.json()["type"].endswith("/bad-request"), response.text
-        return
-    status_code_conformance(ctx, response, case)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """Rate limits are off: this test is about conformance; the limits have their own test."""
@@ -109,8 +85,8 @@ def test_every_operation_conforms_to_the_spec(case: Case[Any], server: LiveServe
         headers={"Authorization": f"Bearer {server.keys[0]}"},
         checks=[
             no_undocumented_server_error,
-            status_as_documented,
-            content_type_as_documented,
+            status_code_conformance,
+            content_type_conformance,
             response_schema_conformance,
             response_headers_conformance,
             ignored_auth,
