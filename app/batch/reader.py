@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import io
 import itertools
 import math
@@ -29,7 +30,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Literal, TypeVar
+from typing import Any, BinaryIO, Literal, NamedTuple, TypeVar
 
 from catalog.structured import PanelRow
 
@@ -65,7 +66,9 @@ class CsvFormatError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass's __init__ costs three times as much (once per product of a
+# batch), and nothing changes a product once it is read.
+@dataclass(slots=True)
 class ProductInput:
     seq: int  # 0-based index of the product in the file, in file order
     product_id: str | None
@@ -198,29 +201,32 @@ class _Lines:
         return raw + self._stream.readline(cap - len(raw))
 
     def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
+        """The lines from here on. A generator: the csv module resumes one far faster than it
+        calls a `__next__` method, once per line of the file."""
         cap = self._limits.max_line_bytes
-        raw = self._readline(cap + 1)
-        if not raw:
-            raise StopIteration
-        self.bytes_read += len(raw)
-        self.count += 1
-        if len(raw) > cap:
-            raise CsvFormatError("line_too_long", f"a line is longer than {cap:,} bytes")
         limit = self._limits.max_bytes
-        if limit is not None and self.bytes_read > limit:
-            raise CsvFormatError("too_large", f"the file is larger than {limit:,} bytes")
-        if b"\x00" in raw:
-            raise CsvFormatError("not_text", "the file is binary, not CSV text")
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
+        while True:
+            raw = self._readline(cap + 1) if self._buffer is not None else None
+            if raw is None:
+                raw = self._stream.readline(cap + 1)
+            if not raw:
+                return
+            self.bytes_read += len(raw)
+            self.count += 1
+            if len(raw) > cap:
+                raise CsvFormatError("line_too_long", f"a line is longer than {cap:,} bytes")
+            if limit is not None and self.bytes_read > limit:
+                raise CsvFormatError("too_large", f"the file is larger than {limit:,} bytes")
+            if b"\x00" in raw:
+                raise CsvFormatError("not_text", "the file is binary, not CSV text")
             try:
-                return raw.decode("cp1252")
-            except UnicodeDecodeError:  # five bytes cp1252 leaves undefined
-                return raw.decode("latin-1")
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                try:
+                    line = raw.decode("cp1252")
+                except UnicodeDecodeError:  # five bytes cp1252 leaves undefined
+                    line = raw.decode("latin-1")
+            yield line
 
 
 def _sniff_delimiter(line: str) -> str:
@@ -279,7 +285,7 @@ def _joined(messages: list[str], extra: int) -> str:
     return f"{shown}; and {more} more" if more > 0 else shown
 
 
-@dataclass
+@dataclass(slots=True)
 class _Building:
     """The long-layout product being collected."""
 
@@ -449,6 +455,15 @@ def _servings(record: list[str], index: int | None) -> float | None:
     return value
 
 
+_new_tuple = tuple.__new__
+
+
+@functools.lru_cache(maxsize=4096)
+def _forms(text: str) -> tuple[str, ...]:
+    """A forms cell split at ";", once per distinct cell (a database repeats a few thousand)."""
+    return tuple(text.split(";"))
+
+
 def _row_reader(f: dict[str, int], width: int) -> Callable[[list[str]], PanelRow]:
     """A record -> PanelRow function with the column indices bound (this runs for every row).
     A column the header lacks reads the empty cell at index `width`."""
@@ -461,14 +476,19 @@ def _row_reader(f: dict[str, int], width: int) -> Callable[[list[str]], PanelRow
         if not name:
             raise _RecordError("missing ingredient name")
         forms = record[forms_at].strip()
-        return PanelRow(
-            name,
-            tuple(forms.split(";")) if forms else (),
-            _number(record, amount_at, "amount"),
-            record[unit_at].strip(),
-            _number(record, dv_at, "dv_percent"),
-            record[operator_at].strip(),
-            record[blend_at].strip() or None,
+        # tuple.__new__ with the fields in order: what PanelRow(...) does, without the
+        # Python-level __new__ of a named tuple.
+        return _new_tuple(
+            PanelRow,
+            (
+                name,
+                _forms(forms) if forms else (),
+                _number(record, amount_at, "amount"),
+                record[unit_at].strip(),
+                _number(record, dv_at, "dv_percent"),
+                record[operator_at].strip(),
+                record[blend_at].strip() or None,
+            ),
         )
 
     return read
@@ -487,6 +507,8 @@ def _long(
     recent: OrderedDict[str, int] = OrderedDict()  # id -> first line, most recent last
     id_index = f.get("product_id", width)
     panel_row = _row_reader(f, width)
+    columns = _ProductColumns.of(f, width)
+    servings_at = f.get("servings_per_day")
 
     def finish(b: _Building) -> ProductInput:
         nonlocal seq
@@ -507,11 +529,11 @@ def _long(
                 f"{b.split_from}; a product's rows must be contiguous (this run is not scored)",
             )
         try:
-            servings = _servings(b.first, f.get("servings_per_day"))
+            servings = _servings(b.first, servings_at)
         except _RecordError as exc:
             servings = None
             errors.append(str(exc))
-        item = _long_product(seq, b, f, servings, _joined(errors, 0) if errors else None)
+        item = _long_product(seq, b, columns, servings, _joined(errors, 0) if errors else None)
         seq += 1
         return item
 
@@ -549,18 +571,34 @@ def _long(
 
 
 def _long_product(
-    seq: int, b: _Building, f: dict[str, int], servings: float | None, error: str | None
+    seq: int, b: _Building, at: _ProductColumns, servings: float | None, error: str | None
 ) -> ProductInput:
     first = b.first
     return ProductInput(
         seq=seq, product_id=b.product_id, line=b.line, rows=b.records,
-        name=_text(first, f.get("name")), brand=_text(first, f.get("brand")),
-        upc=_text(first, f.get("upc")), servings_per_day=servings,
-        ingredients=tuple(b.rows), other_ingredients=_text(first, f.get("other_ingredients")),
-        marks=_text(first, f.get("marks")), error=error,
-        serving_size=_text(first, f.get("serving_size")), offset=b.offset,
+        name=first[at.name].strip() or None, brand=first[at.brand].strip() or None,
+        upc=first[at.upc].strip() or None, servings_per_day=servings,
+        ingredients=tuple(b.rows), other_ingredients=first[at.other_ingredients].strip() or None,
+        marks=first[at.marks].strip() or None, error=error,
+        serving_size=first[at.serving_size].strip() or None, offset=b.offset,
         split_from=b.split_from,
     )  # fmt: skip
+
+
+class _ProductColumns(NamedTuple):
+    """Where a long-layout product's own fields are (read from its first record); a column the
+    header lacks reads the empty cell at index `width`."""
+
+    name: int
+    brand: int
+    upc: int
+    other_ingredients: int
+    marks: int
+    serving_size: int
+
+    @classmethod
+    def of(cls, f: dict[str, int], width: int) -> _ProductColumns:
+        return cls(*(f.get(k, width) for k in cls._fields))
 
 
 def read_products(
