@@ -32,12 +32,17 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# First characters of a cell that need a closer look; any other cell is left as it is at once
+# (most cells: every cell of every product goes through here).
+_LOOK_CLOSER = frozenset([" ", *_FORMULA_START])
 _PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?%?$")
 
 
 def neutralise(cell: str) -> str:
     """A cell safe to open in a spreadsheet: formula-looking text gets a leading apostrophe
     (shown, never run). Leading spaces do not hide a formula: spreadsheets skip them."""
+    if not cell or cell[0] not in _LOOK_CLOSER:
+        return cell
     head = cell.lstrip(" ")
     if not head.startswith(_FORMULA_START) or _PLAIN_NUMBER.match(head):
         return cell
@@ -57,8 +62,7 @@ class _CsvWriter:
         self._writer.writerow(OUTPUT_COLUMNS)
 
     def write(self, row: OutputRow) -> None:
-        cells = row.to_cells()
-        self._writer.writerow([neutralise(cells[c]) for c in OUTPUT_COLUMNS])
+        self._writer.writerow([neutralise(c) for c in row.cells()])
 
     def close(self) -> None:
         self._out.flush()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from app.batch.output import OUTPUT_COLUMNS
 from app.batch.reader import ProductInput
 from catalog.checks import annotate
 from catalog.models import ScanResult
@@ -15,7 +16,9 @@ from catalog.score import assess, with_daily_warnings
 from catalog.structured import RowError, check_rows
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass's __init__ costs three times as much (once per product of a
+# batch), and nothing changes a row once it is scored.
+@dataclass(slots=True)
 class OutputRow:
     """One product's result; fields are `output.OUTPUT_COLUMNS` (plus where it came from)."""
 
@@ -54,21 +57,25 @@ class OutputRow:
 
     def to_cells(self) -> dict[str, str]:
         """Text cells: lists joined with "; ", an interaction as "id (severity)"."""
-        return {
-            "product_id": self.product_id or "",
-            "product_name": self.product_name or "",
-            "brand": self.brand or "",
-            "upc": self.upc or "",
-            "score": "" if self.score is None else str(self.score),
-            "grade": self.grade or "",
-            "magnesium_forms": "; ".join(self.magnesium_forms),
-            "elemental_mg_per_serving": _mg(self.elemental_mg_per_serving),
-            "elemental_mg_per_day": _mg(self.elemental_mg_per_day),
-            "warnings": "; ".join(self.warnings),
-            "interactions": "; ".join(f"{i} ({s})" for i, s in self.interactions),
-            "marks": "; ".join(self.marks),
-            "error": self.error or "",
-        }
+        return dict(zip(OUTPUT_COLUMNS, self.cells(), strict=True))
+
+    def cells(self) -> list[str]:
+        """The text cells in the order of OUTPUT_COLUMNS (what a CSV writer wants)."""
+        return [
+            self.product_id or "",
+            self.product_name or "",
+            self.brand or "",
+            self.upc or "",
+            "" if self.score is None else str(self.score),
+            self.grade or "",
+            "; ".join(self.magnesium_forms),
+            _mg(self.elemental_mg_per_serving),
+            _mg(self.elemental_mg_per_day),
+            "; ".join(self.warnings),
+            "; ".join(f"{i} ({s})" for i, s in self.interactions),
+            "; ".join(self.marks),
+            self.error or "",
+        ]
 
 
 def _mg(value: float | None) -> str:
