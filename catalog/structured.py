@@ -198,7 +198,7 @@ def label_from_rows(
         except RowError as exc:
             raise RowError(f"row {number}: {exc}") from None
     blends = {ing.blend for ing in ingredients if ing.blend}
-    for head in ingredients:
+    for head in ingredients if blends else ():
         if head.blend is None and head.name in blends:
             head.is_blend = True
             for member in ingredients:
@@ -210,7 +210,11 @@ def label_from_rows(
         serving_size=serving_size or None,
         serving_count=float(count.group(1)) if count else None,
     )
-    others = [p.strip(" .") for p in split_top_level(other_ingredients, ",;")]
+    others = (
+        [p.strip(" .") for p in split_top_level(other_ingredients, ",;")]
+        if other_ingredients
+        else []
+    )
     # Quality passed rather than defaulted: pydantic deep-copies a model default per result.
     return ScanResult(
         panel=panel, ingredients=ingredients, other_ingredients=others, quality=Quality()
