@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
+import json
 import subprocess
 import sys
 import time
@@ -102,20 +102,22 @@ class Measured:
 
 
 def run_cli(built: Built, cpu: int) -> Measured:
-    """`labelscan batch` as a child process pinned to `cpu`; its own peak RSS from wait4."""
+    """`labelscan batch` as a child process pinned to `cpu`; its own peak RSS and CPU time,
+    through bench/measured.py (started straight from here, its peak would be at least this
+    process's size, which a queue run before it makes larger)."""
     out = built.path.with_suffix(".scored.csv")
+    report = built.path.with_suffix(".usage.json")
     cmd = [sys.executable, "-m", "app.cli", "batch", str(built.path), "-o", str(out), "-q"]
+    launcher = [sys.executable, str(REPO / "bench" / "measured.py"), str(report), "--cpu"]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=REPO, preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
-    _, status, usage = os.wait4(proc.pid, 0)
+    code = subprocess.run([*launcher, str(cpu), "--", *cmd], cwd=REPO, check=False).returncode
     seconds = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise SystemExit(f"labelscan batch exited with {code}")
+    usage = json.loads(report.read_text())
     with out.open(encoding="utf-8", newline="") as f:
         output_rows = sum(1 for _ in csv.reader(f)) - 1
-    cpu_s = usage.ru_utime + usage.ru_stime
-    return Measured(seconds, cpu_s, usage.ru_maxrss / 1024, output_rows)
+    return Measured(seconds, usage["cpu_s"], usage["maxrss_kib"] / 1024, output_rows)
 
 
 def main() -> None:
