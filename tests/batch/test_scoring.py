@@ -118,3 +118,24 @@ def test_batch_rows_equal_the_explained_score_on_golden_labels(case: dict[str, A
     profile = Profile.model_validate(case["profile"]) if "profile" in case else None
     row = score_product(_wide(label_text=case["label"]), profile)
     assert _got(row) == _expected(read_text(case["label"], profile))
+
+
+def test_products_sharing_ingredient_text_keep_their_own_amounts_and_lists() -> None:
+    """Rows with the same name, forms and unit share what their text decides (a cached plan),
+    never their amounts or the lists a row's checks change."""
+    csv_text = "dsld_id,ingredient,forms,amount,unit,dv_percent\n" + "".join(
+        f"p{i},Magnesium Glycinate,,{amount},mg,\np{i},Vitamin C,ascorbic acid,60,mg,\n"
+        for i, amount in enumerate((500, 1500, 250))
+    )
+    items = list(read_products(io.BytesIO(csv_text.encode())))
+    first = read_rows(items[0].ingredients)
+    again = read_rows(items[0].ingredients)
+    first.ingredients[0].flags.append("changed")
+    first.ingredients[0].forms.append("changed")
+    first.ingredients[0].extra_columns.append({"amount": 1.0})
+    assert again.ingredients[0].flags == ["elemental_estimated"]
+    assert again.ingredients[0].forms == ["magnesium_glycinate"]
+    assert again.ingredients[0].extra_columns == []
+    compound = [score_product(i).elemental_mg_per_serving for i in items]
+    assert compound[1] == pytest.approx(3 * compound[0], abs=0.1)
+    assert compound[2] == pytest.approx(compound[0] / 2, abs=0.1)
