@@ -42,8 +42,14 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"labelscan scan: cannot read {name}: {exc.strerror}", file=sys.stderr)
             return 2
+    settings = get_settings()
     try:
-        result = scan_photos(photos, engine=args.engine or get_settings().ocr_engine)
+        result = scan_photos(
+            photos,
+            engine=args.engine or settings.ocr_engine,
+            max_bytes=settings.max_image_bytes,
+            max_pixels=settings.max_image_pixels,
+        )
     except ImageError as exc:
         print(f"labelscan scan: {exc.code}: {exc.detail}", file=sys.stderr)
         return 2

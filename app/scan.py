@@ -8,7 +8,7 @@ from catalog.label import read_lines
 from catalog.merge import merge
 from catalog.models import Quality, ScanResult
 from ocr.engines import EngineName
-from ocr.image import check
+from ocr.image import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, check, limits
 from ocr.pipeline import PageReading, read_photo
 
 
@@ -31,12 +31,20 @@ def result_of_page(page: PageReading, image_index: int = 0) -> ScanResult:
     return result
 
 
-def scan_photos(photos: Sequence[bytes], engine: EngineName = "rapidocr") -> ScanResult:
+def scan_photos(
+    photos: Sequence[bytes],
+    engine: EngineName = "rapidocr",
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> ScanResult:
     """Reads every photo of one product and merges them into one result. Raises
-    ocr.errors.ImageError for bytes that are not a usable image."""
-    for data in photos:
-        # Every photo's type and header first: a bomb sent as the last photo must not cost the
-        # OCR of the ones before it.
-        check(data)
-    pages = [result_of_page(read_photo(data, engine), i) for i, data in enumerate(photos)]
+    ocr.errors.ImageError for bytes that are not a usable image. The limits (the service's
+    settings) hold for every decode of the photos, the one inside the OCR pipeline too."""
+    with limits(max_bytes=max_bytes, max_pixels=max_pixels):
+        for data in photos:
+            # Every photo's type and header first: a bomb sent as the last photo must not cost
+            # the OCR of the ones before it.
+            check(data)
+        pages = [result_of_page(read_photo(data, engine), i) for i, data in enumerate(photos)]
     return merge(pages)

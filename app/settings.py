@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Literal
 
+from PIL import Image as PILImage
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -20,9 +21,11 @@ class Settings(BaseSettings):
 
     # The OCR engine for photos; both are installed, RapidOCR measured better (bench/).
     ocr_engine: Literal["rapidocr", "tesseract"] = "rapidocr"
-    # Upload limits, checked before any pixel is decoded.
-    max_image_bytes: int = DEFAULT_MAX_BYTES
-    max_image_pixels: int = DEFAULT_MAX_PIXELS
+    # Upload limits, checked before any pixel is decoded; every decode of a photo (the upload
+    # check, OCR, the preview) takes these. Past Pillow's own decompression-bomb guard (about
+    # 89 MP), which the decode keeps, a higher pixel limit could not be honoured.
+    max_image_bytes: int = Field(default=DEFAULT_MAX_BYTES, ge=1)
+    max_image_pixels: int = Field(default=DEFAULT_MAX_PIXELS, ge=1, le=PILImage.MAX_IMAGE_PIXELS)
 
     # --- HTTP service ---
     # SQLite by default; PostgreSQL as postgresql+psycopg://user@host/db. The unprefixed

@@ -14,6 +14,9 @@ import struct
 import threading
 import warnings
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Final
 
@@ -29,6 +32,23 @@ from ocr.types import Image
 # (8064x6048 = 48.8 MP) is over the pixel limit: callers that want it must pass a higher one.
 DEFAULT_MAX_BYTES: Final = 25_000_000
 DEFAULT_MAX_PIXELS: Final = 40_000_000  # 120 MB once decoded to RGB
+
+# The limits `decode` and `check` apply when a caller passes none: the defaults, or what a caller
+# up the stack set with `limits()` (a service's settings reaching the decode inside the pipeline).
+_LIMITS: ContextVar[tuple[int, int]] = ContextVar(
+    "image_limits", default=(DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS)
+)
+
+
+@contextmanager
+def limits(*, max_bytes: int, max_pixels: int) -> Iterator[None]:
+    """Within the block, `decode` and `check` calls that name no limit use these."""
+    token = _LIMITS.set((max_bytes, max_pixels))
+    try:
+        yield
+    finally:
+        _LIMITS.reset(token)
+
 
 # Our format name -> the Pillow plugin allowed to open it (no other plugin is ever tried).
 _PIL_FORMATS: Final = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "heic": "HEIF"}
@@ -83,8 +103,8 @@ class DecodedImage:
 def decode(
     data: bytes,
     *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_bytes: int | None = None,
+    max_pixels: int | None = None,
 ) -> DecodedImage:
     """Decode a JPEG, PNG, WebP or HEIC/HEIF upload into upright RGB.
 
@@ -104,8 +124,8 @@ def decode(
 def check(
     data: bytes,
     *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_bytes: int | None = None,
+    max_pixels: int | None = None,
 ) -> str:
     """What `decode` refuses from the type and the header alone, without decoding a pixel;
     returns the format. For checking every photo of a request before any of them takes seconds
@@ -115,7 +135,12 @@ def check(
     return fmt
 
 
-def _open_checked(data: bytes, max_bytes: int, max_pixels: int) -> tuple[str, PILImage.Image]:
+def _open_checked(
+    data: bytes, max_bytes: int | None, max_pixels: int | None
+) -> tuple[str, PILImage.Image]:
+    default_bytes, default_pixels = _LIMITS.get()
+    max_bytes = default_bytes if max_bytes is None else max_bytes
+    max_pixels = default_pixels if max_pixels is None else max_pixels
     if len(data) > max_bytes:
         raise ImageTooLarge(f"the upload is {len(data):,} bytes; the limit is {max_bytes:,}")
     fmt = sniff(data)

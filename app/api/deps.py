@@ -7,6 +7,7 @@ work is the exception and is sent to the threadpool explicitly."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -56,12 +57,17 @@ async def get_metrics(request: Request) -> Metrics:
     return metrics
 
 
-async def get_scan_fn() -> ScanFn:
-    """The photo reader. Only the overload test replaces it (with a slow one)."""
-    return scan_photos
-
-
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+async def get_scan_fn(settings: SettingsDep) -> ScanFn:
+    """The photo reader, with the settings' image limits. Only the overload test replaces it
+    (with a slow one)."""
+    return functools.partial(
+        scan_photos, max_bytes=settings.max_image_bytes, max_pixels=settings.max_image_pixels
+    )
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 PoolDep = Annotated[WorkerPool, Depends(get_pool)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]

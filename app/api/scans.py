@@ -221,10 +221,18 @@ def get_image(
 def get_preview(
     scan_id: ScanId,
     session: SessionDep,
+    settings: SettingsDep,
     _who: CurrentUser,
     index: Annotated[int | None, _IMAGE_INDEX] = None,
 ) -> Response:
     scan = service.get_scan(session, scan_id)
     chosen, data, _ = service.photo_of(session, scan, index)
-    png = preview.render(data, ScanResult.model_validate(scan.result), chosen)
+    result = ScanResult.model_validate(scan.result)
+    png = preview.render(
+        data,
+        result,
+        chosen,
+        max_bytes=settings.max_image_bytes,
+        max_pixels=settings.max_image_pixels,
+    )
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})

@@ -20,10 +20,13 @@ def _reading(ing: Ingredient) -> str:
     return f"{ing.name}{amount}{dv}{forms}"
 
 
-def render(photo: bytes, result: ScanResult, index: int) -> bytes:
+def render(
+    photo: bytes, result: ScanResult, index: int, *, max_bytes: int, max_pixels: int
+) -> bytes:
     """PNG bytes. Boxes are in the pixels of the upright photo (EXIF orientation applied), the
-    frame the OCR pipeline reports them in, so the photo is decoded the same way."""
-    rgb = decode(photo).rgb
+    frame the OCR pipeline reports them in, so the photo is decoded the same way, within the
+    limits it was accepted under."""
+    rgb = decode(photo, max_bytes=max_bytes, max_pixels=max_pixels).rgb
     image = Image.fromarray(rgb)
     scale = min(1.0, _MAX_SIDE / max(image.size))
     if scale < 1.0:

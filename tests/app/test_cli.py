@@ -6,9 +6,12 @@ import io
 import json
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 from app.cli import main
+from app.settings import get_settings
 from bench.shared_data import shared_data
 
 LABEL = """Supplement Facts
@@ -62,3 +65,23 @@ def test_scan_rejects_a_file_that_is_not_an_image(
     fake.write_bytes(b"%PDF-1.7\n1 0 obj\n<< >>\nendobj\n")
     assert main(["scan", str(fake)]) == 2
     assert "unsupported_media_type" in capsys.readouterr().err
+
+
+def test_scan_takes_the_pixel_limit_from_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 41 MP photo, cut off after its header: over the 40 MP default it is refused for its
+    size; with LABELSCAN_MAX_IMAGE_PIXELS above it, the decode gets to it and finds it cut off."""
+    ok, jpeg = cv2.imencode(".jpg", np.full((6400, 6400), 255, np.uint8))
+    assert ok
+    photo = tmp_path / "41mp.jpg"
+    photo.write_bytes(jpeg.tobytes()[: len(jpeg) // 2])
+    try:
+        for env, code in (("", "image_too_large"), ("41000000", "corrupt_image")):
+            if env:
+                monkeypatch.setenv("LABELSCAN_MAX_IMAGE_PIXELS", env)
+            get_settings.cache_clear()  # the settings are read once per process
+            assert main(["scan", str(photo)]) == 2
+            assert code in capsys.readouterr().err
+    finally:
+        get_settings.cache_clear()

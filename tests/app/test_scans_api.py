@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw, ImageFont
+from pydantic import ValidationError
 from sqlmodel import Session
 
+from app.db.migrate import upgrade
 from app.db.session import make_engine
 from app.main import create_app
 from app.repositories import blobs
+from app.services import preview
 from app.settings import Settings
+from catalog.models import ScanResult
+from ocr.errors import ImageTooLarge
+from ocr.image import DEFAULT_MAX_PIXELS
 from tests.app.conftest import (
     assert_problem,
     make_settings,
@@ -257,3 +266,45 @@ def test_a_script_sent_as_jpeg_is_415_before_ocr(settings: Settings) -> None:
         assert_problem(r, 415, "unsupported-media-type")
     # Refused before the OCR pool: no job ran, so the pool's mean job time is still its prior.
     assert app.state.pool.mean_job_s == settings.retry_after_s
+
+
+def _over_default_pixels() -> bytes:
+    """A JPEG of 6400 x 6400 = 41 MP (blank: small to send, but the pixels are all there)."""
+    ok, jpeg = cv2.imencode(".jpg", np.full((6400, 6400), 255, np.uint8))
+    assert ok
+    return bytes(jpeg.tobytes())
+
+
+PIXELS = 6400 * 6400
+
+
+def test_the_pixel_limit_setting_reaches_the_decode_of_a_scan(tmp_path: Path) -> None:
+    """`max_image_pixels` above the library's 40 MP default lets a 41 MP photo through to the
+    decode inside the OCR pipeline. The photo is cut off after its header, so the decode itself
+    answers (422 corrupt-image) in milliseconds instead of seconds of OCR; with the limit one
+    pixel lower the header is refused (413). SQLite only: the limit has nothing to do with it."""
+    assert PIXELS > DEFAULT_MAX_PIXELS
+    photo = _over_default_pixels()
+    cut = [("image", ("41mp.jpg", photo[: len(photo) // 2], "image/jpeg"))]
+    url = f"sqlite:///{tmp_path / 'labelscan.db'}"
+    upgrade(url)
+    cases = ((PIXELS, 422, "corrupt-image"), (PIXELS - 1, 413, "image-too-large"))
+    for limit, status, slug in cases:
+        settings = make_settings(url, auth_disabled=True, max_image_pixels=limit)
+        with TestClient(create_app(settings)) as client:
+            body = assert_problem(client.post("/v1/scans", files=cut), status, slug)
+            assert ("truncated" in body["detail"]) == (status == 422), body
+
+
+def test_the_preview_decodes_within_the_limits_it_is_given() -> None:
+    photo = _over_default_pixels()
+    png = preview.render(photo, ScanResult(), 0, max_bytes=len(photo), max_pixels=PIXELS)
+    assert Image.open(io.BytesIO(png)).size == (1600, 1600)
+    with pytest.raises(ImageTooLarge):
+        preview.render(photo, ScanResult(), 0, max_bytes=len(photo), max_pixels=PIXELS - 1)
+
+
+def test_a_pixel_limit_the_decoder_cannot_honour_is_refused_at_start() -> None:
+    """Pillow refuses images past its decompression-bomb guard whatever the setting says."""
+    with pytest.raises(ValidationError, match="max_image_pixels"):
+        Settings(database_url="sqlite://", max_image_pixels=100_000_000)
