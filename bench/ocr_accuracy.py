@@ -24,7 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -51,9 +51,23 @@ class Item:
     legible: str = "full"
 
 
+@dataclass(frozen=True)
+class PhotoResult:
+    """One photo's outcome, kept so that the report can break figures down by legibility."""
+
+    set_name: str
+    image: str
+    legible: str
+    counts: Counts
+    retake: bool
+    reasons: tuple[str, ...]
+    seconds: float
+
+
 @dataclass
 class EngineReport:
     engine: str
+    photos: list[PhotoResult] = field(default_factory=list)
     counts: dict[str, Counts] = field(default_factory=dict)
     baseline: dict[str, Counts] = field(default_factory=dict)
     seconds: dict[str, list[float]] = field(default_factory=dict)
@@ -132,11 +146,15 @@ def _naive_rows(engine_name: str, image_bytes: bytes) -> list[Row]:
     return rows
 
 
-def _predicted_rows(engine_name: str, image_bytes: bytes) -> list[Row]:
+def _scan(engine_name: str, image_bytes: bytes) -> tuple[list[Row], tuple[str, ...]]:
+    """The pipeline's rows and its retake reasons (empty when it did not ask for a retake)."""
     from app.scan import scan_photos
 
     result = scan_photos([image_bytes], engine=engine_name)  # type: ignore[arg-type]
-    return [Row(i.name, i.amount, i.unit) for i in result.ingredients]
+    rows = [Row(i.name, i.amount, i.unit) for i in result.ingredients]
+    quality = result.quality
+    reasons = tuple(quality.reasons) if quality is not None and quality.retake else ()
+    return rows, reasons
 
 
 def evaluate(engine_name: str, items: list[Item], baseline: bool) -> EngineReport:
@@ -146,19 +164,26 @@ def evaluate(engine_name: str, items: list[Item], baseline: bool) -> EngineRepor
     report = EngineReport(engine_name)
     get_engine(engine_name)  # load models before timing
     if items:
-        _predicted_rows(engine_name, items[0].image.read_bytes())  # warm-up, not timed
+        _scan(engine_name, items[0].image.read_bytes())  # warm-up, not timed
     for item in items:
         data = item.image.read_bytes()
         start = time.perf_counter()
+        reasons: tuple[str, ...] = ()
         try:
-            predicted = _predicted_rows(engine_name, data)
+            predicted, reasons = _scan(engine_name, data)
         except Exception as exc:  # a failure is a miss, reported, not a crash of the bench
             report.failures.append(f"{item.image.name}: {exc}")
             predicted = []
-        report.seconds.setdefault(item.set_name, []).append(time.perf_counter() - start)
-        report.counts[item.set_name] = report.counts.get(item.set_name, ZERO) + count(
-            predicted, item.truth
-        )
+        seconds = time.perf_counter() - start
+        counts = count(predicted, item.truth)
+        report.photos.append(
+            PhotoResult(
+                item.set_name, item.image.name, item.legible, counts, bool(reasons), reasons,
+                seconds,
+            )
+        )  # fmt: skip
+        report.seconds.setdefault(item.set_name, []).append(seconds)
+        report.counts[item.set_name] = report.counts.get(item.set_name, ZERO) + counts
     # The pipeline's own peak: the baseline reads whole photos and runs after it.
     report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for item in items if baseline else []:
@@ -178,6 +203,22 @@ def _fmt(c: Counts) -> str:
     return f"P {c.precision:.3f} R {c.recall:.3f} F1 {c.f1:.3f} ({c.matched}/{c.expected})"
 
 
+def _by_legibility(photos: list[PhotoResult], set_name: str) -> list[str]:
+    """Row figures per legibility class, and how often each class was asked to be retaken:
+    a photo whose rows cannot be read should come back with retake, not with guesses."""
+    lines = []
+    classes = sorted({p.legible for p in photos if p.set_name == set_name})
+    for legible in classes:
+        group = [p for p in photos if p.set_name == set_name and p.legible == legible]
+        total = sum((p.counts for p in group), ZERO)
+        retakes = sum(p.retake for p in group)
+        lines.append(
+            f"  {set_name:9s}   {legible or '?':8s} {_fmt(total)}; "
+            f"retake asked {retakes}/{len(group)}"
+        )
+    return lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--engines", default="rapidocr,tesseract")
@@ -186,6 +227,7 @@ def main() -> None:
     ap.add_argument("--no-real", action="store_true")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--limit", type=int, default=0, help="at most this many photos per set")
+    ap.add_argument("--dump", type=Path, help="write one JSON line per photo and engine here")
     args = ap.parse_args()
     items: list[Item] = []
     if not args.no_real:
@@ -201,8 +243,14 @@ def main() -> None:
         print(f"\n== {engine}")
         for set_name, c in report.counts.items():
             print(f"  {set_name:9s} pipeline {_fmt(c)}")
+            print("\n".join(_by_legibility(report.photos, set_name)))
             if set_name in report.baseline:
                 print(f"  {set_name:9s} baseline {_fmt(report.baseline[set_name])}")
+        if args.dump:
+            with args.dump.open("a", encoding="utf-8") as f:
+                for photo in report.photos:
+                    record = asdict(photo) | {"engine": engine}
+                    f.write(json.dumps(record) + "\n")
         for set_name, seconds in report.seconds.items():
             print(
                 f"  {set_name:9s} seconds per photo: median {statistics.median(seconds):.2f}, "

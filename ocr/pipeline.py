@@ -264,6 +264,26 @@ def unrotate_bbox(
     return (min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
 
 
+def _text_points(reading: _Reading) -> list[tuple[float, float]]:
+    """The corners of the text read, in page pixels; inside the panel when one was found (a
+    small photo is read whole, and the front of the box is no part of the panel)."""
+    ox, oy = reading.offset
+    points = [
+        (x / reading.scale + ox, y / reading.scale + oy) for b in reading.boxes for x, y in b.quad
+    ]
+    if reading.block is None:
+        return points
+    bx, by, bw, bh = reading.block
+    corners = [points[i : i + 4] for i in range(0, len(points), 4)]
+    return [
+        p
+        for quad in corners
+        if bx <= sum(x for x, _ in quad) / 4 <= bx + bw
+        and by <= sum(y for _, y in quad) / 4 <= by + bh
+        for p in quad
+    ]
+
+
 def read_photo(data: bytes, engine_name: EngineName = "rapidocr") -> PageReading:
     """Reads one photo. Raises ocr.errors.ImageError for bad bytes and EngineError when the
     engine fails; everything else about a poor photo is reported in `quality`."""
@@ -281,7 +301,9 @@ def read_photo(data: bytes, engine_name: EngineName = "rapidocr") -> PageReading
                 line.bbox = unrotate_bbox(line.bbox, reading.turns, width, height)
     found_panel = _panel_words(reading.boxes) >= 3
     heights = [reading.text_height] if reading.text_height else []
-    quality = assess(reading.page, reading.block if found_panel else None, heights)
+    quality = assess(
+        reading.page, reading.block if found_panel else None, heights, _text_points(reading)
+    )
     return PageReading(
         lines=lines,
         quality=quality,

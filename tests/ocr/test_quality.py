@@ -201,6 +201,69 @@ def test_a_white_backdrop_inside_a_loose_panel_box_is_not_glare() -> None:
     assert _reasons(on_white, loose, sample.text_height_px) == []
 
 
+def _overexposed(scene: Scene, gain: float) -> Image:
+    """The scene lit harder toward its right side, as by a lamp off to one side: paper goes
+    from as printed to blown out across the panel, while the ink stays dark."""
+    ramp = np.linspace(1.0, gain, scene.rgb.shape[1])[None, :, None]
+    return np.asarray((scene.rgb * ramp).clip(0, 255), dtype=np.uint8)
+
+
+def _corners(box: Box) -> list[tuple[float, float]]:
+    x, y, w, h = box
+    return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+
+
+# (paper, gain) where at least a fifth of the panel's pixels are blown out.
+OVEREXPOSED = [("tub", 1.4), ("tub", 2.0), ("cookies", 2.0), ("soft", 1.7), ("butter", 1.4),
+               ("butter", 2.0)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "gain"), OVEREXPOSED)
+def test_overexposed_paper_with_dark_print_is_not_glare(name: str, gain: float) -> None:
+    scene = _scene(name)
+    bright = _overexposed(scene, gain)
+    assert glare_fraction(bright, scene.box) > 0.2
+    assert "glare" not in _reasons(bright, scene.box, scene.text_height_px)
+
+
+# A highlight running into overexposed paper is still seen while the paper is not wholly blown
+# out; once it is (tub at 2.0, butter from 1.7), no rule on brightness can tell them apart.
+@pytest.mark.parametrize(
+    ("name", "gain"), [("tub", 1.4), ("tub", 1.7), ("cookies", 2.0), ("soft", 2.0), ("butter", 1.4)]
+)
+def test_a_highlight_on_overexposed_paper_is_glare(name: str, gain: float) -> None:
+    scene = _scene(name)
+    shiny = _glare(_overexposed(scene, gain), scene.box, axes=(0.35, 0.25))
+    assert "glare" in _reasons(shiny, scene.box, scene.text_height_px)
+
+
+def test_white_paper_in_a_loose_box_on_a_dark_table_is_not_glare() -> None:
+    """A tilted label's panel box is partly table: the paper share is taken over the printed
+    area (the hull of the text read), where the paper is white throughout."""
+    sample = SAMPLES["white"]
+    with PILImage.open(shared_data() / sample.path) as img:
+        rgb = np.asarray(img.convert("RGB"))
+    on_table, label = _frame(rgb, pad=0.3, colour=(120, 80, 50))
+    x, y, w, h = label
+    loose = (x - w // 4, y - h // 4, w + w // 2, h + h // 2)
+    report = assess(on_table, loose, [sample.text_height_px], _corners(label))
+    assert report.reasons == []
+    assert report.glare_fraction == 0.0
+
+
+def test_a_highlight_beside_the_printed_area_counts_only_near_it() -> None:
+    scene = _scene("butter")
+    shiny = _glare(scene.rgb, scene.box, axes=(0.35, 0.25))
+    x, y, w, h = scene.box
+    near = assess(shiny, scene.box, [scene.text_height_px], _corners(scene.box))
+    assert near.reasons == ["glare"]
+    # The same highlight with the text read in the panel's top tenth only, far from it.
+    top = (x, y, w, h // 10)
+    far = assess(shiny, scene.box, [scene.text_height_px], _corners(top))
+    assert far.glare_fraction is not None and near.glare_fraction is not None
+    assert far.glare_fraction < near.glare_fraction
+
+
 def test_glare_does_not_also_count_as_blur() -> None:
     scene = _scene("soft")  # the softest sharp photo: the hardest case
     shiny = _glare(scene.rgb, scene.box, axes=(0.35, 0.25))
