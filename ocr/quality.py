@@ -28,6 +28,10 @@ Box = tuple[int, int, int, int]  # x, y, width, height in image pixels
 
 # Scale at which blur and glare are measured: a comfortable OCR size for the median text line.
 TARGET_TEXT_HEIGHT_PX: Final = 24.0
+# The measured region is never larger than this (pixels): a whole photo without a panel, or a
+# panel with tiny text enlarged, would otherwise cost seconds and hundreds of MB. Past it the
+# text is measured a little under TARGET_TEXT_HEIGHT_PX.
+MEASURE_MAX_PIXELS: Final = 8_000_000
 # Never enlarge a region more than this: memory stays bounded and tinier text is "too_small".
 MAX_UPSCALE: Final = 4.0
 
@@ -198,7 +202,7 @@ def assess(
     text_height = _median_height(text_heights_px)
     report.text_height_px = text_height
     region = _crop(rgb, panel_box) if panel_box is not None else rgb
-    scaled, scaled_text_height = _at_text_scale(region, text_height)
+    scaled, scaled_text_height = at_text_scale(region, text_height)
     printed = _printed_area(scaled.shape[:2], text_points, panel_box, region.shape[:2])
     glare = glare_mask(scaled, scaled_text_height, printed)
     report.glare_fraction = float(glare.mean()) if glare.size else 0.0
@@ -227,8 +231,8 @@ def _readable_tiles(
     """Pixels of the tiles (GLARE_TILE_TEXT_HEIGHTS text heights square) where print under the
     candidate glare is still dark: there the blown-out pixels are bright paper between readable
     text, not a highlight; so are blank tiles next to them. A highlight adds light to the ink
-    under it as well, so the text it covers turns pale or vanishes. Judged tile by tile because a highlight often runs into
-    overexposed paper and forms one blob with it."""
+    under it as well, so the text it covers turns pale or vanishes. Judged tile by tile because
+    a highlight often runs into overexposed paper and forms one blob with it."""
     grey = cv2.cvtColor(panel, cv2.COLOR_RGB2GRAY) if panel.ndim == 3 else panel
     # The print inside the candidate: filled over the text, minus what is itself blown out.
     filled = _morph(
@@ -310,18 +314,27 @@ def _crop(rgb: Image, box: Box) -> Image:
     return rgb[y0:y1, x0:x1]
 
 
-def _at_text_scale(region: Image, text_height: float | None) -> tuple[Image, float]:
+def at_text_scale(region: Image, text_height: float | None) -> tuple[Image, float]:
     """The region resized so its median text is TARGET_TEXT_HEIGHT_PX tall (at most MAX_UPSCALE
-    times larger), and the text height after resizing. Unknown text height: left as is."""
+    times larger, and never over MEASURE_MAX_PIXELS), and the text height after resizing.
+    Unknown text height: left as is (shrunk to MEASURE_MAX_PIXELS), with TARGET_TEXT_HEIGHT_PX
+    assumed."""
+    pixels = region.shape[0] * region.shape[1]
+    # Bounded work and memory: a 41 MP photo measured whole at its own scale took 23 s.
+    largest = math.sqrt(MEASURE_MAX_PIXELS / pixels) if pixels else 1.0
     if text_height is None:
-        return region, TARGET_TEXT_HEIGHT_PX
-    scale = min(TARGET_TEXT_HEIGHT_PX / text_height, MAX_UPSCALE)
+        if largest >= 1.0:
+            return region, TARGET_TEXT_HEIGHT_PX
+        scale = largest
+    else:
+        scale = min(TARGET_TEXT_HEIGHT_PX / text_height, MAX_UPSCALE, largest)
     if abs(scale - 1.0) < 0.02:
-        return region, text_height
+        return region, text_height if text_height is not None else TARGET_TEXT_HEIGHT_PX
     size = (max(1, round(region.shape[1] * scale)), max(1, round(region.shape[0] * scale)))
     interpolation = cv2.INTER_AREA if scale < 1.0 else cv2.INTER_CUBIC
     resized = cv2.resize(region, size, interpolation=interpolation)
-    return np.asarray(resized, dtype=np.uint8), text_height * scale
+    measured = text_height * scale if text_height is not None else TARGET_TEXT_HEIGHT_PX
+    return np.asarray(resized, dtype=np.uint8), measured
 
 
 def _blown_mask(rgb: Image) -> npt.NDArray[np.uint8]:

@@ -18,9 +18,11 @@ from bench.shared_data import shared_data
 from ocr.quality import (
     BLUR_MIN_SCORE,
     GLARE_MAX_FRACTION,
+    MEASURE_MAX_PIXELS,
     MIN_TEXT_HEIGHT_PX,
     Box,
     assess,
+    at_text_scale,
     blur_score,
     glare_fraction,
     touches_edge,
@@ -422,3 +424,14 @@ def test_text_heights_are_summarised_by_their_median() -> None:
 def test_a_box_outside_the_image_is_a_caller_error() -> None:
     with pytest.raises(ValueError, match="does not overlap"):
         assess(np.zeros((10, 10, 3), dtype=np.uint8), (20, 20, 5, 5), [12.0])
+
+
+@pytest.mark.parametrize("text_height", [None, 6.0, 24.0])
+def test_the_measured_region_is_bounded(text_height: float | None) -> None:
+    """A 40 MP photo without a panel, or with tiny text that would be enlarged four times, is
+    measured on at most MEASURE_MAX_PIXELS."""
+    photo = np.full((5000, 8000, 3), 200, dtype=np.uint8)
+    scaled, measured_height = at_text_scale(photo, text_height)
+    assert scaled.shape[0] * scaled.shape[1] <= MEASURE_MAX_PIXELS * 1.001
+    if text_height is not None:
+        assert measured_height == pytest.approx(text_height * scaled.shape[1] / 8000, rel=1e-3)
