@@ -249,12 +249,12 @@ DATA_FILES = (
 
 # libyaml's safe loader when PyYAML was built with it: the same data, read about ten times
 # faster (the pure-Python one took 0.15 s of every start, a visible share of a short batch).
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _read(name: str) -> dict[str, Any]:
     text = resources.files("catalog").joinpath(f"data/{name}.yaml").read_text(encoding="utf-8")
-    loaded = yaml.load(text, Loader=_YAML_LOADER)
+    loaded = yaml.load(text, Loader=YAML_LOADER)
     if not isinstance(loaded, dict):
         raise ValueError(f"catalog/data/{name}.yaml must hold a mapping")
     return loaded

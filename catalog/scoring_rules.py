@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from catalog.knowledge import UNSOURCED, SourceIds, knowledge
+from catalog.knowledge import UNSOURCED, YAML_LOADER, SourceIds, knowledge
 from catalog.profile import GiSensitivity, Medication
 
 Component = Literal[
@@ -197,7 +197,7 @@ class ScoringRules(_Strict):
 def load_scoring_rules() -> ScoringRules:
     """Reads and validates scoring.yaml against the catalog's sources."""
     text = resources.files("catalog").joinpath("data/scoring.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=YAML_LOADER)
     if not isinstance(data, dict):
         raise ValueError("catalog/data/scoring.yaml must hold a mapping")
     rules = ScoringRules.model_validate(data)

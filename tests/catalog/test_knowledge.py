@@ -6,11 +6,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
+import yaml
 
 from catalog.chemistry import mass_fraction
-from catalog.knowledge import UNSOURCED, Form, FormulaVariant, Knowledge, load_knowledge
+from catalog.knowledge import (
+    UNSOURCED,
+    YAML_LOADER,
+    Form,
+    FormulaVariant,
+    Knowledge,
+    load_knowledge,
+)
 from catalog.scoring_rules import load_scoring_rules
 from tests.catalog.test_chemistry import AW as KNOWLEDGE_BASE_WEIGHTS
 
@@ -893,3 +902,13 @@ def test_coingredient_names_are_normalised_and_unique() -> None:
         for name in c.names:
             owners.setdefault(name.replace(".", ""), set()).add(c.id)
     assert {n: ids for n, ids in owners.items() if len(ids) > 1} == {}
+
+
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).parents[2] / "catalog" / "data").glob("*.yaml")), ids=str
+)
+def test_the_fast_yaml_loader_reads_every_data_file_as_the_reference_one_does(path: Path) -> None:
+    """The catalog is read with libyaml when PyYAML has it; it must give the same data as the
+    pure-Python safe loader, which defines what the files mean."""
+    text = path.read_text(encoding="utf-8")
+    assert yaml.load(text, Loader=YAML_LOADER) == yaml.safe_load(text)
