@@ -42,10 +42,10 @@ def test_the_panel_parser_matches_a_phrase_as_a_prefix() -> None:
     assert result.unparsed == ["Stored in a cool, dry place."]
 
 
-def test_the_directions_only_phrases_do_not_end_the_other_ingredients() -> None:
-    """The panel parser never had these: a paragraph it reads goes on through them."""
-    result = parse_text(PANEL.format(line="Made in USA"))
-    assert result.other_ingredients == ["cellulose", "stearic acid", "rice flour Made in USA"]
+@pytest.mark.parametrize("line", ["Made in USA", "Do not use if the seal is broken."])
+def test_a_made_in_or_do_not_line_is_not_an_ingredient(line: str) -> None:
+    result = parse_text(PANEL.format(line=line))
+    assert result.other_ingredients == ["cellulose", "stearic acid", "rice flour"]
 
 
 @pytest.mark.parametrize("phrase", ENDS.for_directions)
