@@ -12,6 +12,7 @@ Steps, cheapest first, so that the expensive reading runs only on the panel:
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -284,6 +285,20 @@ def _text_points(reading: _Reading) -> list[tuple[float, float]]:
     ]
 
 
+def _extent(
+    points: list[tuple[float, float]], width: int, height: int
+) -> tuple[int, int, int, int]:
+    """The box (x, y, w, h) around the text itself, inside the page. The quality checks judge
+    this, not the reading's block: the block is grown by a text height around the text (so that
+    rows join), which put it on the frame's edge, and so "cut_off", for nearly every panel
+    photographed close up (143 of 146 real photos)."""
+    x0 = max(0, math.floor(min(x for x, _ in points)))
+    y0 = max(0, math.floor(min(y for _, y in points)))
+    x1 = min(width, math.ceil(max(x for x, _ in points)))
+    y1 = min(height, math.ceil(max(y for _, y in points)))
+    return x0, y0, max(1, x1 - x0), max(1, y1 - y0)
+
+
 def read_photo(data: bytes, engine_name: EngineName = "rapidocr") -> PageReading:
     """Reads one photo. Raises ocr.errors.ImageError for bad bytes and EngineError when the
     engine fails; everything else about a poor photo is reported in `quality`."""
@@ -301,9 +316,9 @@ def read_photo(data: bytes, engine_name: EngineName = "rapidocr") -> PageReading
                 line.bbox = unrotate_bbox(line.bbox, reading.turns, width, height)
     found_panel = _panel_words(reading.boxes) >= 3
     heights = [reading.text_height] if reading.text_height else []
-    quality = assess(
-        reading.page, reading.block if found_panel else None, heights, _text_points(reading)
-    )
+    points = _text_points(reading)
+    panel = _extent(points, page_w, page_h) if found_panel and points else None
+    quality = assess(reading.page, panel, heights, points)
     return PageReading(
         lines=lines,
         quality=quality,

@@ -121,6 +121,32 @@ def test_a_photo_without_a_panel_asks_for_a_retake() -> None:
     assert "no_panel_found" in result.quality.reasons
 
 
+def _on_table(photo: bytes, margin: float) -> Image.Image:
+    """The photo laid on a plain table with `margin` of its size showing on every side."""
+    image = ImageOps.exif_transpose(Image.open(io.BytesIO(photo))).convert("RGB")
+    w, h = image.size
+    pad_x, pad_y = round(w * margin), round(h * margin)
+    table = Image.new("RGB", (w + 2 * pad_x, h + 2 * pad_y), (96, 72, 52))
+    table.paste(image, (pad_x, pad_y))
+    return table
+
+
+def test_a_whole_panel_framed_close_is_not_cut_off() -> None:
+    """A margin of a few text heights round the panel is a good photo, not a cut one."""
+    photo, _ = _truth(CLEAR_PHOTOS[0])
+    result = scan_photos([_jpeg(_on_table(photo, 0.06))])
+    assert result.ingredients
+    assert "cut_off" not in result.quality.reasons
+
+
+def test_a_panel_cut_through_its_rows_is_cut_off() -> None:
+    photo, _ = _truth(CLEAR_PHOTOS[0])
+    framed = _on_table(photo, 0.06)
+    w, h = framed.size
+    result = scan_photos([_jpeg(framed.crop((0, 0, w, round(h * 0.6))))])
+    assert "cut_off" in result.quality.reasons
+
+
 def test_generated_supplement_panels_read_with_forms(tmp_path: Path) -> None:
     """Three clean generated panels: magnesium rows keep their forms through OCR."""
     from bench.synth.generate import main as generate
