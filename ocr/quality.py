@@ -109,18 +109,22 @@ def blur_score(grey: Image, where: npt.NDArray[np.bool_] | None = None) -> float
     """
     if grey.shape[0] < 3 or grey.shape[1] < 3:
         return 0.0
-    values = (cv2.cvtColor(grey, cv2.COLOR_RGB2GRAY) if grey.ndim == 3 else grey).astype(np.float64)
+    # float32: the statistic needs no more, and each array is the size of the measured region
+    # (several live at once; in float64 they were most of the scan's peak memory).
+    values = (cv2.cvtColor(grey, cv2.COLOR_RGB2GRAY) if grey.ndim == 3 else grey).astype(np.float32)
     mean = cv2.GaussianBlur(values, (0, 0), TARGET_TEXT_HEIGHT_PX)
     spread = np.sqrt(
         np.maximum(
             cv2.GaussianBlur(values * values, (0, 0), TARGET_TEXT_HEIGHT_PX) - mean * mean, 0.0
         )
     )
-    normalised = (values - mean) * (BLUR_REFERENCE_CONTRAST / np.maximum(spread, BLUR_FLAT_LEVEL))
+    normalised = (values - mean) * (
+        BLUR_REFERENCE_CONTRAST / np.maximum(spread, np.float32(BLUR_FLAT_LEVEL))
+    )
     smooth = cv2.GaussianBlur(normalised, (0, 0), BLUR_DENOISE_SIGMA)
-    laplacian = cv2.Laplacian(smooth, cv2.CV_64F)
+    laplacian = cv2.Laplacian(smooth, cv2.CV_32F)
     selected = laplacian if where is None else laplacian[where]
-    return float(selected.var()) if selected.size else 0.0
+    return float(selected.var(dtype=np.float64)) if selected.size else 0.0
 
 
 def glare_fraction(rgb: Image, region: Box | None = None) -> float:
