@@ -1,7 +1,8 @@
 """Text boxes -> panel lines in reading order, with indentation and boxes.
 
-Engines return words (Tesseract) or line segments (RapidOCR) in no useful order, and on a
-photo the rows are tilted and, around a bottle, curved. Lines are built by chaining: boxes are
+Engines return line segments (RapidOCR's, or Tesseract's words joined while under 0.6 of their
+height apart) in no useful order, and on a photo the rows are tilted and, around a bottle,
+curved. Lines are built by chaining: boxes are
 taken left to right and each joins the line whose last box it overlaps vertically (after
 undoing the page's tilt), so a row that drifts up or down across the panel stays one row. The
 name, amount and %DV columns end up on one line, as the parser expects.
@@ -165,8 +166,8 @@ def to_lines(
 # A table printed as two halves side by side is recognised by at least this many rows in
 # which a name follows an amount or %DV at one x (within this many text heights).
 _TWO_HALVES_MIN_ROWS = 3
-# A unit after its number is no name: engines that box words (Tesseract) put it in a box of
-# its own, in a column as straight as a second half's names.
+# A unit after its number is no name: an engine may box it on its own (Tesseract, when the gap
+# after the number is wide), in a column as straight as a second half's names.
 _UNIT_WORD = re.compile(r"(?:mg|mcg|meg|µg|μg|ug|g|iu|kcal|kj|cal|ml)\b", re.I)
 _GUTTER_SPREAD_EM = 1.5
 _MAX_HALVES = 3

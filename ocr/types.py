@@ -13,7 +13,7 @@ Quad = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tupl
 
 @dataclass(frozen=True, slots=True)
 class TextBox:
-    """One piece of text an engine read: a word (Tesseract) or a line segment (RapidOCR), with
+    """One piece of text an engine read: a line segment (RapidOCR; Tesseract's words joined), with
     its four corners in the pixels of the image the engine was given."""
 
     text: str
