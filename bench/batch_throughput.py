@@ -148,7 +148,9 @@ def main() -> None:
             # The queue side needs Redis and PostgreSQL: imported only when asked for.
             from bench.batch_queue import run_queue_benchmark
 
-            print(f"  queue: {run_queue_benchmark(built.path, workers=args.workers)}", flush=True)
+            rss_log = built.path.with_suffix(".queue_rss.json")  # every RSS sample of the run
+            figures = run_queue_benchmark(built.path, workers=args.workers, rss_log=rss_log)
+            print(f"  queue: {figures}", flush=True)
 
 
 if __name__ == "__main__":
