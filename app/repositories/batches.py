@@ -88,6 +88,13 @@ class _UploadReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def close(self) -> None:
+        # The part (1 MiB) goes with the close, not with this object: a product reader that
+        # stops mid-file is left in a reference cycle, freed only by a full garbage collection,
+        # which a worker with a large heap runs rarely; each chunk would leave a part behind.
+        self._buffer = b""
+        super().close()
+
     def readinto(self, target: Any) -> int:
         view = memoryview(target).cast("B")
         while self._pos >= len(self._buffer):
