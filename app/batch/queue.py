@@ -10,6 +10,7 @@ database, not the worker, holds the truth about which chunks are done.
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -178,6 +179,13 @@ def run_worker(settings: Settings, threads: int, stop: threading.Event | None = 
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
+    # What start-up made (libraries, the catalog: about 140k objects) lives as long as the
+    # worker. Frozen, it is left out of full collections, which then come after far fewer new
+    # objects and walk only what tasks made: the reference cycles a chunk leaves behind (its
+    # product reader, stopped mid-file) are freed within a few chunks instead of piling up
+    # for hundreds.
+    gc.collect()
+    gc.freeze()
     worker.start()
     log.info("batch_worker_started", threads=threads, queue=QUEUE_NAME)
     try:
