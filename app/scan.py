@@ -8,7 +8,8 @@ from catalog.label import read_lines
 from catalog.merge import merge
 from catalog.models import Quality, ScanResult
 from ocr.engines import EngineName
-from ocr.image import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, check, limits
+from ocr.image import check, limits
+from ocr.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS
 from ocr.pipeline import PageReading, read_photo
 
 

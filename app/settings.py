@@ -9,7 +9,7 @@ from PIL import Image as PILImage
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ocr.image import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS
+from ocr.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS
 
 DEFAULT_DATABASE_URL = "sqlite:///var/labelscan.db"
 

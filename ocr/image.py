@@ -26,12 +26,8 @@ from PIL import ExifTags, ImageOps, UnidentifiedImageError
 from PIL import Image as PILImage
 
 from ocr.errors import CorruptImage, ImageTooLarge, UnsupportedImageType
+from ocr.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS
 from ocr.types import Image
-
-# Phones save 12-24 MP by default (3-8 MB as JPEG, half that as HEIC). A full 48 MP "max" shot
-# (8064x6048 = 48.8 MP) is over the pixel limit: callers that want it must pass a higher one.
-DEFAULT_MAX_BYTES: Final = 25_000_000
-DEFAULT_MAX_PIXELS: Final = 40_000_000  # 120 MB once decoded to RGB
 
 # The limits `decode` and `check` apply when a caller passes none: the defaults, or what a caller
 # up the stack set with `limits()` (a service's settings reaching the decode inside the pipeline).

@@ -22,7 +22,7 @@ from app.services import preview
 from app.settings import Settings
 from catalog.models import ScanResult
 from ocr.errors import ImageTooLarge
-from ocr.image import DEFAULT_MAX_PIXELS
+from ocr.limits import DEFAULT_MAX_PIXELS
 from tests.app.conftest import (
     assert_problem,
     make_settings,
