@@ -21,13 +21,14 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from app.batch.jobs import Task, run_task
+from app.batch.jobs import run_task
 from app.batch.queue import job_config
 from app.db import models
 from app.db.session import make_engine
 from app.main import create_app
 from app.settings import Settings
 from tests.app.conftest import assert_problem, clear_tables, make_settings
+from tests.batch.recording import RecordingRunner
 
 LABEL = (Path(__file__).parents[2] / "examples" / "labels" / "magnesium_glycinate.txt").read_text()
 BATCH_TABLES = [
@@ -54,21 +55,6 @@ def product_csv(count: int, *, formula_at: int | None = None) -> bytes:
 def batch_db(empty_db: str) -> Iterator[str]:
     yield empty_db
     clear_tables(empty_db, BATCH_TABLES)
-
-
-class RecordingRunner:
-    """Keeps tasks instead of running them, so a test can run them one at a time."""
-
-    kind = "recording"
-
-    def __init__(self) -> None:
-        self.tasks: list[Task] = []
-
-    def submit(self, task: Task) -> None:
-        self.tasks.append(task)
-
-    def close(self) -> None:
-        pass
 
 
 def submit(

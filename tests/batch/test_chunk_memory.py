@@ -16,30 +16,16 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.batch.jobs import JobConfig, Task, run_task
+from app.batch.jobs import JobConfig, run_task
 from app.db.migrate import upgrade
 from app.db.session import make_engine
 from app.repositories import batches as repo
 from app.services.auth import Principal
 from app.services.batches import PART_BYTES, submit
+from tests.batch.recording import RecordingRunner
 
 CHUNK = 25
 PRODUCTS = 60_000  # about 1.4 MiB: every chunk reads (part of) a 1 MiB stored part
-
-
-class Tasks:
-    """A runner that only collects the tasks, so the test runs them one by one."""
-
-    kind = "collect"
-
-    def __init__(self) -> None:
-        self.tasks: list[Task] = []
-
-    def submit(self, task: Task) -> None:
-        self.tasks.append(task)
-
-    def close(self) -> None:
-        pass
 
 
 @pytest.fixture
@@ -60,7 +46,7 @@ def long_csv() -> bytes:
 def test_chunk_tasks_leave_no_upload_bytes_behind(engine: Engine) -> None:
     data = long_csv()
     assert len(data) > PART_BYTES
-    runner = Tasks()
+    runner = RecordingRunner()
     with Session(engine, expire_on_commit=False) as session:
         submitted = submit(
             session,
