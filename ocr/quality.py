@@ -165,8 +165,10 @@ def glare_mask(
     none = np.zeros(blown.shape, dtype=np.bool_)
     if blown.size == 0:
         return none
+    if printed is not None and not printed.any():
+        printed = None
     paper = _morph(blown, cv2.MORPH_CLOSE, text_height_px * PAPER_CLOSING_TEXT_HEIGHTS)
-    paper_share = paper[printed].mean() if printed is not None and printed.any() else paper.mean()
+    paper_share = paper[printed].mean() if printed is not None else paper.mean()
     if paper_share > PAPER_WHITE_SHARE:
         return none
     solid = _morph(blown, cv2.MORPH_OPEN, text_height_px * GLARE_OPENING_TEXT_HEIGHTS)
@@ -175,7 +177,7 @@ def glare_mask(
     big = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= GLARE_MIN_BLOB_SHARE * blown.size)
     glare = np.isin(labels, big[big > 0])
     glare &= ~_readable_tiles(panel, glare, blown, text_height_px)
-    if printed is not None and printed.any():
+    if printed is not None:
         near = _morph(
             printed.astype(np.uint8),
             cv2.MORPH_DILATE,
