@@ -8,7 +8,7 @@ from catalog.label import read_lines
 from catalog.merge import merge
 from catalog.models import Quality, ScanResult
 from ocr.engines import EngineName
-from ocr.image import check, limits
+from ocr.image import check
 from ocr.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS
 from ocr.pipeline import PageReading, read_photo
 
@@ -42,10 +42,12 @@ def scan_photos(
     """Reads every photo of one product and merges them into one result. Raises
     ocr.errors.ImageError for bytes that are not a usable image. The limits (the service's
     settings) hold for every decode of the photos, the one inside the OCR pipeline too."""
-    with limits(max_bytes=max_bytes, max_pixels=max_pixels):
-        for data in photos:
-            # Every photo's type and header first: a bomb sent as the last photo must not cost
-            # the OCR of the ones before it.
-            check(data)
-        pages = [result_of_page(read_photo(data, engine), i) for i, data in enumerate(photos)]
+    for data in photos:
+        # Every photo's type and header first: a bomb sent as the last photo must not cost the
+        # OCR of the ones before it.
+        check(data, max_bytes=max_bytes, max_pixels=max_pixels)
+    pages = [
+        result_of_page(read_photo(data, engine, max_bytes=max_bytes, max_pixels=max_pixels), i)
+        for i, data in enumerate(photos)
+    ]
     return merge(pages)

@@ -14,9 +14,6 @@ import struct
 import threading
 import warnings
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Final
 
@@ -28,23 +25,6 @@ from PIL import Image as PILImage
 from ocr.errors import CorruptImage, ImageTooLarge, UnsupportedImageType
 from ocr.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS
 from ocr.types import Image
-
-# The limits `decode` and `check` apply when a caller passes none: the defaults, or what a caller
-# up the stack set with `limits()` (a service's settings reaching the decode inside the pipeline).
-_LIMITS: ContextVar[tuple[int, int]] = ContextVar(
-    "image_limits", default=(DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS)
-)
-
-
-@contextmanager
-def limits(*, max_bytes: int, max_pixels: int) -> Iterator[None]:
-    """Within the block, `decode` and `check` calls that name no limit use these."""
-    token = _LIMITS.set((max_bytes, max_pixels))
-    try:
-        yield
-    finally:
-        _LIMITS.reset(token)
-
 
 # Our format name -> the Pillow plugin allowed to open it (no other plugin is ever tried).
 _PIL_FORMATS: Final = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "heic": "HEIF"}
@@ -99,8 +79,8 @@ class DecodedImage:
 def decode(
     data: bytes,
     *,
-    max_bytes: int | None = None,
-    max_pixels: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> DecodedImage:
     """Decode a JPEG, PNG, WebP or HEIC/HEIF upload into upright RGB.
 
@@ -120,8 +100,8 @@ def decode(
 def check(
     data: bytes,
     *,
-    max_bytes: int | None = None,
-    max_pixels: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> str:
     """What `decode` refuses from the type and the header alone, without decoding a pixel;
     returns the format. For checking every photo of a request before any of them takes seconds
@@ -131,12 +111,7 @@ def check(
     return fmt
 
 
-def _open_checked(
-    data: bytes, max_bytes: int | None, max_pixels: int | None
-) -> tuple[str, PILImage.Image]:
-    default_bytes, default_pixels = _LIMITS.get()
-    max_bytes = default_bytes if max_bytes is None else max_bytes
-    max_pixels = default_pixels if max_pixels is None else max_pixels
+def _open_checked(data: bytes, max_bytes: int, max_pixels: int) -> tuple[str, PILImage.Image]:
     if len(data) > max_bytes:
         raise ImageTooLarge(f"the upload is {len(data):,} bytes; the limit is {max_bytes:,}")
     fmt = sniff(data)

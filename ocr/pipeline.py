@@ -25,6 +25,7 @@ from ocr.barcode import read_barcodes, upc_of
 from ocr.engines import Engine, EngineName, get_engine
 from ocr.image import decode, downscale, rotate
 from ocr.layout import stacked_blocks, to_lines
+from ocr.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS
 from ocr.quality import assess
 from ocr.types import Image, QualityReport, TextBox
 
@@ -269,20 +270,16 @@ def _text_points(reading: _Reading) -> list[tuple[float, float]]:
     """The corners of the text read, in page pixels; inside the panel when one was found (a
     small photo is read whole, and the front of the box is no part of the panel)."""
     ox, oy = reading.offset
-    points = [
-        (x / reading.scale + ox, y / reading.scale + oy) for b in reading.boxes for x, y in b.quad
-    ]
-    if reading.block is None:
-        return points
-    bx, by, bw, bh = reading.block
-    corners = [points[i : i + 4] for i in range(0, len(points), 4)]
-    return [
-        p
-        for quad in corners
-        if bx <= sum(x for x, _ in quad) / 4 <= bx + bw
-        and by <= sum(y for _, y in quad) / 4 <= by + bh
-        for p in quad
-    ]
+    points = []
+    for box in reading.boxes:
+        quad = [(x / reading.scale + ox, y / reading.scale + oy) for x, y in box.quad]
+        if reading.block is not None:
+            bx, by, bw, bh = reading.block
+            cx, cy = sum(x for x, _ in quad) / 4, sum(y for _, y in quad) / 4
+            if not (bx <= cx <= bx + bw and by <= cy <= by + bh):
+                continue
+        points.extend(quad)
+    return points
 
 
 def _extent(
@@ -299,10 +296,17 @@ def _extent(
     return x0, y0, max(1, x1 - x0), max(1, y1 - y0)
 
 
-def read_photo(data: bytes, engine_name: EngineName = "rapidocr") -> PageReading:
-    """Reads one photo. Raises ocr.errors.ImageError for bad bytes and EngineError when the
-    engine fails; everything else about a poor photo is reported in `quality`."""
-    decoded = decode(data)
+def read_photo(
+    data: bytes,
+    engine_name: EngineName = "rapidocr",
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> PageReading:
+    """Reads one photo. Raises ocr.errors.ImageError for bad bytes (or over the limits) and
+    EngineError when the engine fails; everything else about a poor photo is reported in
+    `quality`."""
+    decoded = decode(data, max_bytes=max_bytes, max_pixels=max_pixels)
     engine = get_engine(engine_name)
     reading = _read_upright(decoded.rgb, engine)
     height, width = decoded.rgb.shape[:2]
