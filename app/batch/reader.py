@@ -206,9 +206,7 @@ class _Lines:
         cap = self._limits.max_line_bytes
         limit = self._limits.max_bytes
         while True:
-            raw = self._readline(cap + 1) if self._buffer is not None else None
-            if raw is None:
-                raw = self._stream.readline(cap + 1)
+            raw = self._readline(cap + 1)
             if not raw:
                 return
             self.bytes_read += len(raw)
