@@ -7,6 +7,7 @@ import math
 import pytest
 
 from bench.shared_data import dsld_row_text, dsld_rows
+from catalog.models import Ingredient
 from catalog.rows import parse_row
 from catalog.structured import PanelRow, RowError, ingredient_from_row, read_rows, read_unit
 
@@ -113,3 +114,35 @@ def test_marks_come_from_the_marks_text_only() -> None:
     assert [m.id for m in marked.marks] == ["usp_verified"]
     assert marked.score is not None and plain.score is not None
     assert marked.score.value > plain.score.value
+
+
+def test_row_ingredients_are_what_validation_gives() -> None:
+    """Each row's ingredient is copied from its plan's validated template without validation:
+    for every real DSLD row it equals the same values validated afresh (floats stay floats, no
+    field is missing or extra) and records as set every field that differs from its default."""
+    checked = 0
+    for row in dsld_rows():
+        try:
+            ing = ingredient_from_row(_panel_row(row))
+        except RowError:
+            continue
+        values = ing.model_dump()
+        validated = Ingredient.model_validate(values)
+        assert ing == validated, row
+        assert [type(v) for v in ing.__dict__.values()] == [
+            type(v) for v in validated.__dict__.values()
+        ], row
+        defaults = Ingredient(name=ing.name).model_dump()
+        changed = {k for k, v in values.items() if v != defaults[k]}
+        assert changed <= ing.model_fields_set, row
+        checked += 1
+    assert checked > 500
+
+
+def test_rows_of_one_plan_share_no_list() -> None:
+    rows = [PanelRow("Magnesium", ("magnesium glycinate",), a, "mg", 48.0) for a in (1.0, 2.0)]
+    a, b = (ingredient_from_row(r) for r in rows)
+    for name in ("forms", "forms_text", "flags", "extra_columns"):
+        assert getattr(a, name) is not getattr(b, name), name
+    a.flags.append("changed")
+    assert "changed" not in ingredient_from_row(rows[0]).flags
