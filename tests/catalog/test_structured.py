@@ -7,9 +7,16 @@ import math
 import pytest
 
 from bench.shared_data import dsld_row_text, dsld_rows
-from catalog.models import Ingredient
+from catalog.models import Ingredient, Panel, Quality, ScanResult
 from catalog.rows import parse_row
-from catalog.structured import PanelRow, RowError, ingredient_from_row, read_rows, read_unit
+from catalog.structured import (
+    PanelRow,
+    RowError,
+    ingredient_from_row,
+    label_from_rows,
+    read_rows,
+    read_unit,
+)
 
 
 def _panel_row(row: dict[str, str]) -> PanelRow:
@@ -146,3 +153,56 @@ def test_rows_of_one_plan_share_no_list() -> None:
         assert getattr(a, name) is not getattr(b, name), name
     a.flags.append("changed")
     assert "changed" not in ingredient_from_row(rows[0]).flags
+
+
+def _dsld_products() -> dict[str, list[dict[str, str]]]:
+    products: dict[str, list[dict[str, str]]] = {}
+    for row in dsld_rows():
+        products.setdefault(row["dsld_id"], []).append(row)
+    return products
+
+
+def test_labels_are_the_models_their_constructors_give() -> None:
+    """The label's panel, quality and result are built from values known valid, without
+    validation: for every real DSLD product they equal what the models' constructors give
+    (values, their types, the fields recorded as set) and dump to the same JSON."""
+    checked = 0
+    for rows in _dsld_products().values():
+        serving = rows[0]["serving_size"]
+        try:
+            result = label_from_rows([_panel_row(r) for r in rows], serving_size=serving)
+        except RowError:
+            continue
+        reference = ScanResult(
+            panel=Panel(
+                kind="supplement_facts",
+                serving_size=serving or None,
+                serving_count=result.panel.serving_count,
+            ),
+            ingredients=result.ingredients,
+            other_ingredients=result.other_ingredients,
+            quality=Quality(),
+        )
+        assert result == reference
+        assert result.model_dump_json() == reference.model_dump_json()
+        for made, validated in [
+            (result, reference),
+            (result.panel, reference.panel),
+            (result.quality, reference.quality),
+        ]:
+            assert made.model_fields_set == validated.model_fields_set
+            assert [type(v) for v in made.__dict__.values()] == [
+                type(v) for v in validated.__dict__.values()
+            ]
+        assert ScanResult.model_validate(result.model_dump()) == result
+        checked += 1
+    assert checked > 100
+
+
+def test_labels_share_no_list() -> None:
+    rows = [PanelRow("Magnesium", ("magnesium glycinate",), 100.0, "mg", 24.0)]
+    a, b = label_from_rows(rows), label_from_rows(rows)
+    for name in ("other_ingredients", "marks", "warnings", "interactions", "unparsed"):
+        assert getattr(a, name) is not getattr(b, name), name
+    assert a.panel.columns is not b.panel.columns
+    assert a.quality.reasons is not b.quality.reasons
