@@ -4,6 +4,7 @@ and label warnings. Pure functions over a ScanResult; the score comes later and 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -52,7 +53,17 @@ def find_marks(lex: Lexicon, text: str) -> tuple[list[Mark], list[str]]:
 
 
 def _ingredient_text(ing: Ingredient) -> str:
-    return " ".join([ing.name, *ing.forms_text])
+    return " ".join([ing.name, *ing.forms_text]) if ing.forms_text else ing.name
+
+
+_SEVERITY_ORDER = {"avoid": 0, "ask_team": 1, "info": 2}
+
+
+@functools.lru_cache(maxsize=256)
+def _interaction_text(lex: Lexicon, cid: str) -> tuple[str, str]:
+    """(message, citations) of a flagged co-ingredient: the same for every label naming it."""
+    co = lex.coingredients[cid]
+    return f"{co.name}: {co.reason}", "; ".join(lex.k.sources[s].citation for s in co.sources)
 
 
 def find_interactions(lex: Lexicon, result: ScanResult) -> list[Interaction]:
@@ -63,20 +74,20 @@ def find_interactions(lex: Lexicon, result: ScanResult) -> list[Interaction]:
     ]
     sources += [(None, t) for t in result.other_ingredients]
     for index, text in sources:
-        for cid in lex.coingredients_in(text):
+        for cid in lex.coingredient_ids(text):
             if cid in seen:
                 continue
             seen.add(cid)
-            co = lex.coingredients[cid]
-            citations = "; ".join(lex.k.sources[s].citation for s in co.sources)
+            message, citations = _interaction_text(lex, cid)
             found.append(
                 Interaction(
-                    id=cid, ingredient=index, severity=co.severity,
-                    message=f"{co.name}: {co.reason}", source=citations,
+                    id=cid, ingredient=index, severity=lex.coingredients[cid].severity,
+                    message=message, source=citations,
                 )
             )  # fmt: skip
-    order = {"avoid": 0, "ask_team": 1, "info": 2}
-    return sorted(found, key=lambda x: order[x.severity])
+    if len(found) > 1:
+        found.sort(key=lambda x: _SEVERITY_ORDER[x.severity])  # stable, as sorted() was
+    return found
 
 
 def _magnesium_rows(result: ScanResult) -> list[tuple[int, Ingredient]]:
@@ -86,6 +97,9 @@ def _magnesium_rows(result: ScanResult) -> list[tuple[int, Ingredient]]:
 def find_warnings(lex: Lexicon, result: ScanResult) -> list[Warning]:
     warnings: list[Warning] = []
     mg_rows = _magnesium_rows(result)
+    heads = [(i, ing) for i, ing in enumerate(result.ingredients) if ing.is_blend]
+    if not mg_rows and not heads:
+        return warnings  # most labels of a database: neither magnesium nor a blend
     for index, ing in mg_rows:
         sources = [f for f in ing.forms if not lex.forms.get(f) or not lex.forms[f].excipient]
         led_by_oxide = bool(sources) and sources[0] == _OXIDE
@@ -121,9 +135,7 @@ def find_warnings(lex: Lexicon, result: ScanResult) -> list[Warning]:
             message=(f"The label gives only the weight of {ing.name}{weight}, "
                      f"not the magnesium it provides.{estimate}"),
         ))  # fmt: skip
-    for index, ing in enumerate(result.ingredients):
-        if not ing.is_blend:
-            continue
+    for index, ing in heads:
         members = [m for m in result.ingredients if m.blend == ing.name]
         if members and all(m.amount is None for m in members):
             warnings.append(Warning(

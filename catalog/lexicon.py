@@ -196,6 +196,11 @@ class Lexicon:
         """Ids of flagged co-ingredients named in the text, in order of appearance."""
         return list(_coingredients_in(self, normalize(text)))
 
+    def coingredient_ids(self, text: str) -> tuple[str, ...]:
+        """`coingredients_in` as a shared tuple, cached on the text as given (every row of a
+        batch asks once)."""
+        return _coingredient_ids(self, text)
+
     def _coingredients_in(self, key: str) -> tuple[str, ...]:
         found: list[str] = []
         for m in self._coingredient_pattern.finditer(key):
@@ -224,6 +229,11 @@ def _salt_named(lex: Lexicon, key: str) -> tuple[str, str] | None:
 @functools.lru_cache(maxsize=65536)
 def _coingredients_in(lex: Lexicon, key: str) -> tuple[str, ...]:
     return lex._coingredients_in(key)
+
+
+@functools.lru_cache(maxsize=65536)
+def _coingredient_ids(lex: Lexicon, text: str) -> tuple[str, ...]:
+    return _coingredients_in(lex, normalize(text))
 
 
 @functools.cache
