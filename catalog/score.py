@@ -180,6 +180,8 @@ def _sources(lex: Lexicon, forms: Iterable[str]) -> tuple[str, ...]:
 def list_forms(lex: Lexicon, result: ScanResult) -> tuple[str, ...]:
     """Magnesium forms named in the ingredient list: a panel may name the source there instead
     of in the row (21 CFR 101.36(d); Nutrition Facts panels always do)."""
+    if not result.other_ingredients:
+        return ()
     found: list[str] = []
     for text in result.other_ingredients:
         named = lex.salt_named(text)
@@ -189,13 +191,12 @@ def list_forms(lex: Lexicon, result: ScanResult) -> tuple[str, ...]:
 
 
 def magnesium_rows(lex: Lexicon, result: ScanResult) -> list[MgRow]:
-    rows = [
-        (i, ing, _sources(lex, ing.forms))
-        for i, ing in enumerate(result.ingredients)
-        if ing.nutrient == MAGNESIUM and (not ing.is_blend or ing.basis == "elemental")
-    ]
-    # A row whose only forms are excipients is not a magnesium source.
-    rows = [(i, ing, forms) for i, ing, forms in rows if forms or not ing.forms]
+    rows: list[tuple[int, Ingredient, tuple[str, ...]]] = []
+    for i, ing in enumerate(result.ingredients):  # one loop: this runs for every label
+        if ing.nutrient == MAGNESIUM and (not ing.is_blend or ing.basis == "elemental"):
+            forms = _sources(lex, ing.forms)
+            if forms or not ing.forms:  # a row whose only forms are excipients is no source
+                rows.append((i, ing, forms))
     listed = list_forms(lex, result)
     if not rows:
         if not listed:
@@ -866,7 +867,7 @@ def _cap(
 ) -> tuple[Grade, Text] | None:
     """The lowest grade cap that applies, with its reason in plain words."""
     caps: list[tuple[Grade, Text]] = []
-    severities = {x.severity for x in result.interactions}
+    severities = {x.severity for x in result.interactions} if result.interactions else ()
     if "avoid" in severities:
         caps.append((rules.caps.avoid_interaction.grade, partial(_cap_named, lex, result, "avoid")))
     if "ask_team" in severities:
@@ -880,8 +881,8 @@ def _cap(
         caps.append((rules.caps.above_ul.grade, reason))
     if intake is None:
         caps.append((rules.caps.no_magnesium.grade, "it supplies no magnesium"))
-    if not caps:
-        return None
+    if len(caps) < 2:
+        return caps[0] if caps else None
     return max(caps, key=lambda c: "ABCDEF".index(c[0]))
 
 
