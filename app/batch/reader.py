@@ -265,12 +265,18 @@ def parse_amount(text: str) -> float:
 
 def _number(record: list[str], index: int, what: str) -> float | None:
     text = record[index]
-    if not text or text.isspace():
-        return None
     try:
-        return parse_amount(text)
+        number = float(text)  # `parse_amount`'s common case, without its call (twice a row)
     except ValueError:
-        raise _RecordError(f"{what} {text[:40]!r} is not a number") from None
+        if not text or text.isspace():
+            return None
+        try:
+            return parse_amount(text)
+        except ValueError:
+            raise _RecordError(f"{what} {text[:40]!r} is not a number") from None
+    if number >= 0 and number != math.inf:  # what parse_amount accepts (NaN fails both)
+        return number
+    raise _RecordError(f"{what} {text[:40]!r} is not a number")
 
 
 class _RecordError(ValueError):
@@ -350,27 +356,34 @@ class ProductReader:
         return self
 
     def __next__(self) -> ProductInput:
-        return self._guard(lambda: next(self._products))
+        # `_guard` written out: this runs once per product.
+        try:
+            return next(self._products)
+        except csv.Error as exc:
+            raise self._format_error(exc) from None
 
     def _guard(self, step: Callable[[], _T]) -> _T:
         """Runs one reading step, turning the csv module's errors into CsvFormatError."""
         try:
             return step()
         except csv.Error as exc:
-            line = self._lines.count
-            if "field larger than field limit" in str(exc):
-                raise CsvFormatError(
-                    "field_too_large",
-                    f"a field is longer than {self.limits.max_field_chars:,} characters "
-                    f"(near line {line})",
-                ) from None
-            if "new-line character" in str(exc):
-                raise CsvFormatError(
-                    "malformed",
-                    f"line {line}: a line break (CR) inside an unquoted field; files with "
-                    "CR-only line endings must be saved with LF or CRLF",
-                ) from None
-            raise CsvFormatError("malformed", f"line {line}: {exc}") from None
+            raise self._format_error(exc) from None
+
+    def _format_error(self, exc: csv.Error) -> CsvFormatError:
+        line = self._lines.count
+        if "field larger than field limit" in str(exc):
+            return CsvFormatError(
+                "field_too_large",
+                f"a field is longer than {self.limits.max_field_chars:,} characters "
+                f"(near line {line})",
+            )
+        if "new-line character" in str(exc):
+            return CsvFormatError(
+                "malformed",
+                f"line {line}: a line break (CR) inside an unquoted field; files with "
+                "CR-only line endings must be saved with LF or CRLF",
+            )
+        return CsvFormatError("malformed", f"line {line}: {exc}")
 
     def _first_line(self) -> str | None:
         for line in self._lines:
@@ -507,6 +520,7 @@ def _long(
     panel_row = _row_reader(f, width)
     columns = _ProductColumns.of(f, width)
     servings_at = f.get("servings_per_day")
+    max_rows = limits.max_product_rows
 
     def finish(b: _Building) -> ProductInput:
         nonlocal seq
@@ -557,7 +571,7 @@ def _long(
             current = _Building(product_id, line, offset, record, [], split_from=split_from)
         else:
             current.records += 1
-        if len(current.rows) >= limits.max_product_rows:
+        if len(current.rows) >= max_rows:
             current.dropped += 1
             continue
         try:

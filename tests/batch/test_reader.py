@@ -224,6 +224,23 @@ def test_parse_amount() -> None:
             parse_amount(bad)
 
 
+@pytest.mark.parametrize(
+    "cell",
+    ["12", " 12.5 ", "0", "-0", "1e3", "1_000", "1,000", "37,5", "48%", "", " ", "abc", "inf",
+     "-inf", "nan", "-5", "1,2,3"],
+)  # fmt: skip
+def test_amount_and_dv_cells_read_as_parse_amount_reads_them(cell: str) -> None:
+    """A row's numbers: blank is None, else what parse_amount gives, or the product's error."""
+    product = read(f'{LONG_HEADER}\np1,A,,,Magnesium,,"{cell}",mg,"{cell}"\n')[0]
+    try:
+        expected = None if not cell.strip() else parse_amount(cell)
+    except ValueError:
+        assert product.error is not None and f"amount {cell!r} is not a number" in product.error
+        return
+    assert product.error is None
+    assert (product.ingredients[0].amount, product.ingredients[0].dv_percent) == (expected,) * 2
+
+
 _ids = st.lists(st.sampled_from(["a", "b", "c", ""]), min_size=0, max_size=40)
 
 
