@@ -144,6 +144,7 @@ def _trusted(cls: type[_M], values: dict[str, Any], fields_set: frozenset[str]) 
 _PANEL_DEFAULTS: dict[str, Any] = dict(Panel().__dict__)
 _PANEL_SET = frozenset({"kind", "serving_size", "serving_count"})
 _QUALITY_DEFAULTS: dict[str, Any] = dict(Quality().__dict__)
+_QUALITY_SET: frozenset[str] = frozenset()
 _RESULT_DEFAULTS: dict[str, Any] = dict(ScanResult(quality=Quality()).__dict__)
 _RESULT_SET = frozenset({"panel", "ingredients", "other_ingredients", "quality"})
 
@@ -196,21 +197,20 @@ def ingredient_from_row(row: PanelRow) -> Ingredient:
         if row.amount is not None and plan.values["unit"] is not None
         else None
     )
-    template = plan.values
     # What `template.model_copy(update=...)` makes, at a third of its cost: the validated
-    # template's field values with this row's own, made floats as validation would, and the
-    # fields set that a copy with those updates records. Every list is a new one, as rows are
-    # changed after this (flags, a blend head's forms).
-    ing = _trusted(Ingredient, {
-        **template,
-        "amount": amount,
-        "dv_percent": float(row.dv_percent) if row.dv_percent else None,
-        "blend": row.blend or None,
-        "forms": list(template["forms"]),
-        "forms_text": list(template["forms_text"]),
-        "flags": list(template["flags"]),
-        "extra_columns": [],
-    }, plan.fields_set)  # fmt: skip
+    # template's field values (a dict copy: a clone, cheaper than a merge) with this row's own,
+    # made floats as validation would, and the fields set that a copy with those updates
+    # records. Every list is a new one, as rows are changed after this (flags, a blend head's
+    # forms).
+    values = plan.values.copy()
+    values["amount"] = amount
+    values["dv_percent"] = float(row.dv_percent) if row.dv_percent else None
+    values["blend"] = row.blend or None
+    values["forms"] = list(values["forms"])
+    values["forms_text"] = list(values["forms_text"])
+    values["flags"] = list(values["flags"])
+    values["extra_columns"] = []
+    ing = _trusted(Ingredient, values, plan.fields_set)
     if plan.basis is not None:
         b = plan.basis
         elemental.assess(
@@ -256,7 +256,7 @@ def label_from_rows(
     )
     # What ScanResult(panel=..., ingredients=..., other_ingredients=..., quality=Quality())
     # gives (Quality passed, as pydantic deep-copies a model default per result).
-    quality = _trusted(Quality, {**_QUALITY_DEFAULTS, "reasons": []}, frozenset())
+    quality = _trusted(Quality, {**_QUALITY_DEFAULTS, "reasons": []}, _QUALITY_SET)
     return _trusted(ScanResult, {
         **_RESULT_DEFAULTS,
         "panel": panel,
