@@ -9,7 +9,7 @@ from typing import Any
 from app.batch.output import OUTPUT_COLUMNS
 from app.batch.reader import ProductInput
 from catalog.checks import annotate
-from catalog.models import ScanResult
+from catalog.models import ScanResult, Warning
 from catalog.parse import parse_text
 from catalog.profile import Profile
 from catalog.score import assess, with_daily_warnings
@@ -133,13 +133,20 @@ def score_product(item: ProductInput, profile: Profile | None = None) -> OutputR
         upc=item.upc or result.upc,
         score=scored.value,
         grade=scored.grade,
-        magnesium_forms=tuple(dict.fromkeys(f for r in rows for f in r.forms)),
+        magnesium_forms=tuple(dict.fromkeys(f for r in rows for f in r.forms)) if rows else (),
         elemental_mg_per_serving=_round(amounts.per_serving) if amounts else None,
         elemental_mg_per_day=_round(amounts.daily) if amounts else None,
-        warnings=tuple(dict.fromkeys(w.id for w in with_daily_warnings(result, scored.warnings))),
-        interactions=tuple((x.id, x.severity) for x in result.interactions),
-        marks=tuple(m.id for m in result.marks),
+        warnings=_warning_ids(result, scored.warnings),
+        interactions=tuple([(x.id, x.severity) for x in result.interactions]),
+        marks=tuple([m.id for m in result.marks]),
     )
+
+
+def _warning_ids(result: ScanResult, daily: tuple[Warning, ...]) -> tuple[str, ...]:
+    """The ids of the warnings `score_label` would write, each once, in order."""
+    if not result.warnings and not daily:
+        return ()  # most products
+    return tuple(dict.fromkeys(w.id for w in with_daily_warnings(result, daily)))
 
 
 def _error_row(item: ProductInput, error: str) -> OutputRow:
