@@ -282,6 +282,23 @@ def _text_points(reading: _Reading) -> list[tuple[float, float]]:
     return points
 
 
+def _page_boxes(reading: _Reading) -> list[TextBox]:
+    """The text read, with its corners in page pixels (the quality checks judge it there)."""
+    ox, oy = reading.offset
+
+    def page(p: tuple[float, float]) -> tuple[float, float]:
+        return p[0] / reading.scale + ox, p[1] / reading.scale + oy
+
+    return [
+        TextBox(
+            b.text,
+            (page(b.quad[0]), page(b.quad[1]), page(b.quad[2]), page(b.quad[3])),
+            b.confidence,
+        )
+        for b in reading.boxes
+    ]
+
+
 def _extent(
     points: list[tuple[float, float]], width: int, height: int
 ) -> tuple[int, int, int, int]:
@@ -322,7 +339,7 @@ def read_photo(
     heights = [reading.text_height] if reading.text_height else []
     points = _text_points(reading)
     panel = _extent(points, page_w, page_h) if found_panel and points else None
-    quality = assess(reading.page, panel, heights, points)
+    quality = assess(reading.page, panel, heights, points, _page_boxes(reading))
     return PageReading(
         lines=lines,
         quality=quality,

@@ -13,16 +13,22 @@ descender bottom), which is what the OCR engines hand to `assess`.
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 import statistics
 from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
 from typing import Final
 
 import cv2
 import numpy as np
 import numpy.typing as npt
+import yaml
 
-from ocr.types import Image, QualityReport
+from catalog.sections import panel_section_end
+from ocr.types import Image, QualityReport, TextBox
 
 Box = tuple[int, int, int, int]  # x, y, width, height in image pixels
 
@@ -89,8 +95,19 @@ GLARE_INK_MIN_PIXELS: Final = 20
 # Glare this many text heights outside the text read still counts: it hides the rows next to it.
 PRINTED_MARGIN_TEXT_HEIGHTS: Final = 3.0
 
-# A panel box within 1% of the image's side of an edge is probably cut by the frame.
+# Text within 1% of the image's side of an edge reaches it: the panel may be cut by the frame.
 EDGE_MARGIN_SHARE: Final = 0.01
+# Whether text reaching the left or right edge is cut: the frame's outermost pixels (this many
+# text heights, at least 2 px) across the middle of each text box that reaches the edge ...
+EDGE_STRIP_TEXT_HEIGHTS: Final = 0.1
+# ... cross print (a glyph sliced by the frame) when their contrast is at least this share of
+# the box's own; paper or background between the text and the frame is flat ...
+EDGE_INK_SHARE: Final = 0.5
+# ... and the side is cut when at least this share of the rows reaching it are sliced.
+EDGE_CUT_ROW_SHARE: Final = 1 / 3
+# Contrast is the spread between the darkest and the lightest this-many percent of the pixels:
+# robust to a stray pixel, and blind to which of ink and paper is the darker.
+EDGE_SPREAD_PERCENTILE: Final = 5.0
 
 
 def blur_score(grey: Image, where: npt.NDArray[np.bool_] | None = None) -> float:
@@ -192,17 +209,19 @@ def assess(
     panel_box: Box | None,
     text_heights_px: Sequence[float],
     text_points: Sequence[tuple[float, float]] = (),
+    texts: Sequence[TextBox] = (),
 ) -> QualityReport:
     """Judge a photo from its pixels, the panel's box (None if no panel was found), the heights
-    of the text the OCR found and the corners of that text (its hull is the printed area, see
-    `glare_mask`), all in the photo's original pixels.
+    of the text the OCR found, the corners of that text (its hull is the printed area, see
+    `glare_mask`) and the text boxes themselves, all in the photo's original pixels.
 
     Reasons, in this order when they apply: no_panel_found, too_small, blurry, glare, cut_off.
     Without a panel, blur and glare are judged on the whole photo (a blurred photo is a common
     cause of not finding one); without text heights, at the photo's own scale, and "too_small"
     then only follows from the panel's share of the frame. "blurry" is not given when the text
     itself is below MIN_TEXT_HEIGHT_PX: at that size any photo looks soft once enlarged, and
-    "too_small" already says what to do (move closer).
+    "too_small" already says what to do (move closer). A panel reaching the frame's edge is
+    cut off unless `texts` show it whole on that side (`cut_sides`).
     """
     report = QualityReport()
     text_height = _median_height(text_heights_px)
@@ -223,9 +242,100 @@ def assess(
         report.reasons.append("blurry")
     if report.glare_fraction > GLARE_MAX_FRACTION:
         report.reasons.append("glare")
-    if panel_box is not None and touches_edge(panel_box, rgb.shape[1], rgb.shape[0]):
+    if panel_box is not None and cut_sides(rgb, panel_box, texts):
         report.reasons.append("cut_off")
     return report
+
+
+def cut_sides(rgb: Image, panel_box: Box, texts: Sequence[TextBox] = ()) -> list[str]:
+    """The sides ("top", "bottom", "left", "right") where the frame cuts the panel. A panel
+    photographed close up reaches the frame's edge (within EDGE_MARGIN_SHARE) without being cut,
+    so reaching an edge is not enough when the text read is known:
+
+    - top: cut unless the panel's heading (catalog/data/panel_ends.yaml `top`) was read in the
+      upper half of the text: the heading is the panel's first line;
+    - bottom: cut unless something that closes the table was read in the lower half: a
+      footnote or "Other ingredients" (`bottom`), or a line opening the next section of the
+      label (sections.yaml `section_ends`);
+    - left and right: cut when the rows reaching that edge run into it, glyphs sliced by the
+      frame (`_sliced`); a tight crop leaves paper or background, however little, past them.
+
+    Without `texts`, every side the panel reaches counts as cut."""
+    height, width = rgb.shape[:2]
+    x, y, w, h = panel_box
+    margin_x, margin_y = EDGE_MARGIN_SHARE * width, EDGE_MARGIN_SHARE * height
+    reached = {
+        "top": y <= margin_y,
+        "bottom": y + h >= height - margin_y,
+        "left": x <= margin_x,
+        "right": x + w >= width - margin_x,
+    }
+    sides = [side for side, hit in reached.items() if hit]
+    if not texts or not sides:
+        return sides
+    middle = y + h / 2
+    lines = _lines_of(texts)
+    upper = [text for centre, text in lines if centre <= middle]
+    lower = [text for centre, text in lines if centre >= middle]
+    ends = panel_ends()
+    cut = []
+    for side in sides:
+        if side == "top":
+            whole = any(ends.top.search(t) for t in upper)
+        elif side == "bottom":
+            whole = any(ends.bottom.search(t) or panel_section_end().match(t) for t in lower)
+        else:
+            whole = not _sliced(rgb, texts, side, margin_x)
+        if not whole:
+            cut.append(side)
+    return cut
+
+
+def _lines_of(texts: Sequence[TextBox]) -> list[tuple[float, str]]:
+    """The boxes joined into lines, left to right (centre height, text): an engine often reads
+    a heading in large type as one box a word ("Nutrition", "Facts")."""
+    lines: list[list[TextBox]] = []
+    for box in sorted(texts, key=lambda b: b.center_y):
+        last = lines[-1] if lines else None
+        if last is not None and abs(box.center_y - last[0].center_y) <= last[0].height / 2:
+            last.append(box)
+        else:
+            lines.append([box])
+    return [
+        (line[0].center_y, " ".join(b.text for b in sorted(line, key=lambda b: b.left)))
+        for line in lines
+    ]
+
+
+def _sliced(rgb: Image, texts: Sequence[TextBox], side: str, margin_px: float) -> bool:
+    """Whether the rows reaching the left or right edge run into it: across the middle half of
+    each box within `margin_px` of the edge, the frame's outermost pixels (EDGE_STRIP_TEXT_HEIGHTS
+    text heights) hold print, contrast at least EDGE_INK_SHARE of the box's own."""
+    grey = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb, np.uint8)
+    height, width = grey.shape
+    rows = [
+        b
+        for b in texts
+        if (b.left <= margin_px if side == "left" else b.right >= width - margin_px)
+    ]
+    sliced = 0
+    for box in rows:
+        y0 = max(0, round(box.center_y - box.height / 4))
+        y1 = min(height, round(box.center_y + box.height / 4) + 1)
+        x0, x1 = max(0, math.floor(box.left)), min(width, math.ceil(box.right))
+        strip_w = max(2, round(EDGE_STRIP_TEXT_HEIGHTS * box.height))
+        if y1 - y0 < 2 or x1 - x0 < 2 * strip_w:
+            continue
+        strip = grey[y0:y1, :strip_w] if side == "left" else grey[y0:y1, width - strip_w :]
+        own = grey[y0:y1, x0:x1]
+        if _spread(strip) >= EDGE_INK_SHARE * _spread(own):
+            sliced += 1
+    return bool(rows) and sliced >= EDGE_CUT_ROW_SHARE * len(rows)
+
+
+def _spread(values: npt.NDArray[np.uint8]) -> float:
+    lo, hi = np.percentile(values, (EDGE_SPREAD_PERCENTILE, 100 - EDGE_SPREAD_PERCENTILE))
+    return float(hi - lo)
 
 
 def _readable_tiles(
@@ -282,6 +392,31 @@ def _printed_area(
     mask = np.zeros(shape[:2], dtype=np.uint8)
     cv2.fillConvexPoly(mask, hull, 1)
     return np.asarray(mask, dtype=np.bool_)
+
+
+@dataclass(frozen=True)
+class PanelEnds:
+    """Patterns for the words that show a panel whole at its top and at its bottom."""
+
+    top: re.Pattern[str]
+    bottom: re.Pattern[str]
+
+
+@functools.cache
+def panel_ends() -> PanelEnds:
+    """catalog/data/panel_ends.yaml, compiled on first use: each phrase anywhere in a line,
+    ignoring case and the spacing between words (OCR drops spaces between words)."""
+    text = resources.files("catalog").joinpath("data/panel_ends.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+
+    def pattern(key: str) -> re.Pattern[str]:
+        phrases = data[key]
+        if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+            raise ValueError(f"panel_ends.yaml: {key} must list phrases")
+        body = "|".join(r"\s*".join(re.escape(word) for word in p.split()) for p in phrases)
+        return re.compile(rf"\b(?:{body})", re.IGNORECASE)
+
+    return PanelEnds(pattern("top"), pattern("bottom"))
 
 
 def touches_edge(box: Box, width: int, height: int) -> bool:
