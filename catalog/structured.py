@@ -123,7 +123,13 @@ _ROW_FIELDS = frozenset(
     {"amount", "dv_percent", "blend", "forms", "forms_text", "flags", "extra_columns"}
 )
 _new_model = object.__new__  # what pydantic's own copy makes its instance with
-_set_state = object.__setattr__  # a model's state slots, set as pydantic's own copy sets them
+# A model's state slots, set through their descriptors (what object.__setattr__ finds, without
+# looking them up: this runs several times per row of a batch).
+_SLOTS = vars(BaseModel)
+_set_dict = _SLOTS["__dict__"].__set__
+_set_fields_set = _SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _SLOTS["__pydantic_extra__"].__set__
+_set_private = _SLOTS["__pydantic_private__"].__set__
 _M = TypeVar("_M", bound=BaseModel)
 
 
@@ -132,10 +138,10 @@ def _trusted(cls: type[_M], values: dict[str, Any], fields_set: frozenset[str]) 
     it (`values` becomes the instance's own dict): what a row of a batch builds several times,
     at a third of the cost of validating. No extra or private attributes (none is declared)."""
     model = _new_model(cls)
-    _set_state(model, "__dict__", values)
-    _set_state(model, "__pydantic_fields_set__", set(fields_set))
-    _set_state(model, "__pydantic_extra__", None)
-    _set_state(model, "__pydantic_private__", None)
+    _set_dict(model, values)
+    _set_fields_set(model, set(fields_set))
+    _set_extra(model, None)
+    _set_private(model, None)
     return model
 
 
