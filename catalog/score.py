@@ -79,7 +79,7 @@ class Part:
 def _part(notes: Iterable[Note]) -> Part:
     """A component from its notes: the value is the sum of their deltas, kept within 0..1."""
     kept = tuple(notes)
-    total = sum(n.delta for n in kept if n.delta is not None)
+    total = sum([n.delta for n in kept if n.delta is not None])
     return Part(min(1.0, max(0.0, total)), kept)
 
 
@@ -665,8 +665,10 @@ def _certification_text(lex: Lexicon, best: str, marks: Sequence[Mark]) -> str:
 def confidence_part(rules: ScoringRules, result: ScanResult, rows: Sequence[MgRow]) -> Part:
     if result.quality.retake:
         return _part([Note(partial(_retake_text, result), 0.0, base=True)])
-    levels = [result.panel.confidence] + [r.ing.confidence for r in rows if r.index is not None]
-    level = min(levels)
+    level = result.panel.confidence  # the lowest of the panel's and its rows'
+    for r in rows:
+        if r.index is not None and r.ing.confidence < level:
+            level = r.ing.confidence
     if level >= rules.confidence.clear_at:
         return _clear_part(level)
     return _part([Note(partial(_unclear_text, level), level, base=True)])
@@ -946,7 +948,8 @@ def assess(result: ScanResult, profile: Profile | None = None) -> Assessment:
     parts["certification"] = certification_part(rules, lex, result)
     parts["confidence"] = confidence_part(rules, result, rows)
 
-    raw = sum(rules.weights[c] * parts[c].value for c in COMPONENTS)
+    weights = rules.weights
+    raw = sum([weights[c] * parts[c].value for c in COMPONENTS])
     value = max(0, min(100, math.floor(raw + 0.5)))
     cap = _cap(rules, lex, result, amounts)
     if cap is not None and value > rules.highest_value_for(cap[0]):
