@@ -225,6 +225,13 @@ def ingredient_from_row(row: PanelRow) -> Ingredient:
     return ing
 
 
+@functools.lru_cache(maxsize=4096)
+def _serving_count(serving_size: str) -> float | None:
+    """ "2 Capsule(s)" -> 2.0; once per distinct text (a database repeats a few hundred)."""
+    count = _SERVING_COUNT.match(serving_size)
+    return float(count.group(1)) if count else None
+
+
 def label_from_rows(
     rows: Sequence[PanelRow],
     *,
@@ -240,19 +247,18 @@ def label_from_rows(
             ingredients.append(ingredient_from_row(row))
         except RowError as exc:
             raise RowError(f"row {number}: {exc}") from None
-    blends = {ing.blend for ing in ingredients if ing.blend}
+    blends = {row.blend for row in rows if row.blend}  # each ingredient's `blend`, or None
     for head in ingredients if blends else ():
         if head.blend is None and head.name in blends:
             head.is_blend = True
             for member in ingredients:
                 if member.blend == head.name:
                     head.forms.extend(f for f in member.forms if f not in head.forms)
-    count = _SERVING_COUNT.match(serving_size or "")
     panel = _trusted(Panel, {
         **_PANEL_DEFAULTS,
         "kind": "supplement_facts",
         "serving_size": serving_size or None,
-        "serving_count": float(count.group(1)) if count else None,
+        "serving_count": _serving_count(serving_size or ""),
         "columns": [],
     }, _PANEL_SET)  # fmt: skip
     others = (
