@@ -90,14 +90,15 @@ def find_interactions(lex: Lexicon, result: ScanResult) -> list[Interaction]:
     return found
 
 
-def _magnesium_rows(result: ScanResult) -> list[tuple[int, Ingredient]]:
-    return [(i, ing) for i, ing in enumerate(result.ingredients) if ing.nutrient == _MAGNESIUM]
-
-
 def find_warnings(lex: Lexicon, result: ScanResult) -> list[Warning]:
     warnings: list[Warning] = []
-    mg_rows = _magnesium_rows(result)
-    heads = [(i, ing) for i, ing in enumerate(result.ingredients) if ing.is_blend]
+    mg_rows: list[tuple[int, Ingredient]] = []
+    heads: list[tuple[int, Ingredient]] = []
+    for i, ing in enumerate(result.ingredients):  # one pass: this runs for every label
+        if ing.nutrient == _MAGNESIUM:
+            mg_rows.append((i, ing))
+        if ing.is_blend:
+            heads.append((i, ing))
     if not mg_rows and not heads:
         return warnings  # most labels of a database: neither magnesium nor a blend
     for index, ing in mg_rows:

@@ -297,9 +297,11 @@ def check_rows(
     # `checks.annotate` without its search of the rows' printed text, which structured rows
     # do not have: a label without a marks column is not scanned for seals at all.
     lex = lexicon()
-    text = "\n".join(fold_accents(clean(t)) for t in (marks_text, *result.other_ingredients) if t)
-    if text:
-        result.marks, result.lookalikes = find_marks(lex, text)
+    if marks_text or result.other_ingredients:  # most database rows have neither
+        texts = (marks_text, *result.other_ingredients)
+        text = "\n".join(fold_accents(clean(t)) for t in texts if t)
+        if text:
+            result.marks, result.lookalikes = find_marks(lex, text)
     result.interactions = find_interactions(lex, result)
     result.warnings = find_warnings(lex, result)
     return result
