@@ -181,9 +181,8 @@ def run_worker(settings: Settings, threads: int, stop: threading.Event | None = 
             signal.signal(sig, lambda *_: stop.set())
     # What start-up made (libraries, the catalog: about 140k objects) lives as long as the
     # worker. Frozen, it is left out of full collections, which then come after far fewer new
-    # objects and walk only what tasks made: the reference cycles a chunk leaves behind (its
-    # product reader, stopped mid-file) are freed within a few chunks instead of piling up
-    # for hundreds.
+    # objects and walk only what tasks made: the reference cycles a chunk leaves behind are
+    # freed within a few chunks instead of piling up for hundreds.
     gc.collect()
     gc.freeze()
     worker.start()

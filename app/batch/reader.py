@@ -311,7 +311,7 @@ class ProductReader:
     def __init__(self, stream: BinaryIO, limits: CsvLimits, resume: Resume | None = None) -> None:
         self.limits = limits
         self._lines = _Lines(stream, limits, resume)
-        self.records = 0
+        records_before = 0  # CSV records before the first one read here (for the row cap)
         # The csv module's field cap is process-wide; every reader sets the one it needs.
         csv.field_size_limit(limits.max_field_chars)
         if resume is None:
@@ -323,12 +323,12 @@ class ProductReader:
                 itertools.chain([header_line], self._lines), delimiter=self.delimiter
             )
             header = self._guard(lambda: next(self._reader))
-            self._check_columns(header)
+            _check_columns(header, limits)
         else:
             self.delimiter = resume.delimiter
             self._reader = csv.reader(self._lines, delimiter=self.delimiter)
             header = list(resume.header)
-            self.records = resume.records
+            records_before = resume.records
         self.header = tuple(header)
         self.fields = _field_map(header)
         layout = _layout(self.fields)
@@ -340,7 +340,9 @@ class ProductReader:
                 f"one (product_id, ingredient, amount, unit); it has: {names}",
             )
         self.layout: Layout = layout
-        records = self._records(header)
+        # The generators hold what they read from, never the reader itself: a reader dropped
+        # mid-file (a chunk of a job) is freed at once, not left in a cycle for the collector.
+        records = _records(self._reader, self._lines, limits, header, records_before)
         seq = resume.seq if resume else 0
         if layout == "wide":
             self._products = _wide(records, self.fields, seq)
@@ -391,47 +393,55 @@ class ProductReader:
                 return line
         return None
 
-    def _check_columns(self, record: list[str]) -> None:
-        if len(record) > self.limits.max_columns:
-            raise CsvFormatError(
-                "too_many_columns",
-                f"a record has {len(record)} columns; at most {self.limits.max_columns}",
-            )
 
-    def _records(self, header: list[str]) -> Iterator[tuple[int, int, list[str]]]:
-        """(first physical line, its byte offset, record) for each data record; blank records
-        and repeated
-        header lines are skipped. Every record is cut or padded to the header's width, plus one
-        empty cell at index `len(header)` that stands for any column the header lacks."""
-        header_keys = [header_key(h) for h in header]
-        first = header[0]
-        # Spellings of the first header name that make a record worth comparing to the header.
-        header_starts = {first, first.strip(), first.lower(), first.upper(), first.title()}
-        width = len(header)
-        max_rows = self.limits.max_rows
-        max_columns = self.limits.max_columns
-        lines = self._lines
-        done = lines.count  # physical lines consumed by the records so far
-        done_bytes = lines.bytes_read
-        for record in self._reader:
-            start, done = done + 1, lines.count
-            offset, done_bytes = done_bytes, lines.bytes_read
-            if not any(record):
-                continue
-            if record[0] in header_starts and [header_key(c) for c in record] == header_keys:
-                continue  # the header again (files concatenated with their headers)
-            size = len(record)
-            if size > max_columns:
-                self._check_columns(record)
-            if size > width:
-                del record[width:]
-            elif size < width:
-                record.extend([""] * (width - size))
-            record.append("")
-            self.records += 1
-            if max_rows is not None and self.records > max_rows:
-                raise CsvFormatError("too_many_rows", f"the file has more than {max_rows:,} rows")
-            yield start, offset, record
+def _check_columns(record: list[str], limits: CsvLimits) -> None:
+    if len(record) > limits.max_columns:
+        raise CsvFormatError(
+            "too_many_columns",
+            f"a record has {len(record)} columns; at most {limits.max_columns}",
+        )
+
+
+def _records(
+    rows: Iterator[list[str]],
+    lines: _Lines,
+    limits: CsvLimits,
+    header: list[str],
+    records_before: int,
+) -> Iterator[tuple[int, int, list[str]]]:
+    """(first physical line, its byte offset, record) for each data record of `rows` (read
+    from `lines`); blank records and repeated header lines are skipped. Every record is cut or
+    padded to the header's width, plus one empty cell at index `len(header)` that stands for
+    any column the header lacks."""
+    header_keys = [header_key(h) for h in header]
+    first = header[0]
+    # Spellings of the first header name that make a record worth comparing to the header.
+    header_starts = {first, first.strip(), first.lower(), first.upper(), first.title()}
+    width = len(header)
+    max_rows = limits.max_rows
+    max_columns = limits.max_columns
+    count = records_before
+    done = lines.count  # physical lines consumed by the records so far
+    done_bytes = lines.bytes_read
+    for record in rows:
+        start, done = done + 1, lines.count
+        offset, done_bytes = done_bytes, lines.bytes_read
+        if not any(record):
+            continue
+        if record[0] in header_starts and [header_key(c) for c in record] == header_keys:
+            continue  # the header again (files concatenated with their headers)
+        size = len(record)
+        if size > max_columns:
+            _check_columns(record, limits)
+        if size > width:
+            del record[width:]
+        elif size < width:
+            record.extend([""] * (width - size))
+        record.append("")
+        count += 1
+        if max_rows is not None and count > max_rows:
+            raise CsvFormatError("too_many_rows", f"the file has more than {max_rows:,} rows")
+        yield start, offset, record
 
 
 Records = Iterator[tuple[int, int, list[str]]]

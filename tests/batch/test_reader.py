@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import io
+import weakref
 
 import pytest
 from hypothesis import given, settings
@@ -273,3 +275,22 @@ def test_any_bytes_give_products_or_a_csv_format_error(data: bytes) -> None:
         assert exc.code
         return
     assert all(isinstance(p, ProductInput) for p in products)
+
+
+@pytest.mark.parametrize("layout", ["long", "wide"])
+def test_a_reader_dropped_mid_file_is_freed_without_the_collector(layout: str) -> None:
+    """A chunk of a job stops reading mid-file: its reader, the product it was collecting and
+    the ids it remembers go as soon as the reader is dropped, with no cycle to wait for."""
+    data = (LONG + "".join(f"p{i},X,,,Zinc,,{i},mg,\n" for i in range(3, 500))).encode()
+    if layout == "wide":
+        data = WIDE.encode()
+    gc.collect()
+    gc.disable()  # as in a worker between its rare full collections
+    try:
+        reader = read_products(io.BytesIO(data))
+        next(reader)
+        dropped = weakref.ref(reader)
+        del reader
+        assert dropped() is None
+    finally:
+        gc.enable()
