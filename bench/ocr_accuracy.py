@@ -9,6 +9,14 @@ peak memory is its own.
 Sets: `real` = bench/truth/real/*.json, photos read from ../shared/data; `synthetic` = photos
 made by bench/synth with a fixed seed (generated into bench/out/ on first use).
 
+Next to each headline figure stands a "readable rows only" figure: the generator lists, by index
+in the truth's row order, the rows it made physically unreadable (x-height under 4.5 px, blur
+over 0.4 of the x-height, or glare over 0.85: `degradations.unreadable_rows`). That figure
+leaves those rows out of the expected ones, and a prediction that matches one of them (name,
+amount and unit) counts neither right nor wrong; a wrong value under such a row's name still
+counts wrong. It tells how far the pipeline is from reading everything that is there. Real
+photos have no such list, so there both figures are the same.
+
     python bench/ocr_accuracy.py                        # both engines, both sets
     python bench/ocr_accuracy.py --engines rapidocr --synthetic 50 --limit 10
 """
@@ -29,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.rowmatch import ZERO, Counts, Row, count
+from bench.rowmatch import ZERO, Counts, Row, count, same_amount, same_name
 from bench.shared_data import REPO, shared_data
 
 TRUTH_REAL = REPO / "bench" / "truth" / "real"
@@ -49,6 +57,8 @@ class Item:
     image: Path
     truth: list[Row]
     legible: str = "full"
+    # Indices into `truth` of rows the generator made unreadable (synthetic photos only).
+    unreadable: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -59,9 +69,11 @@ class PhotoResult:
     image: str
     legible: str
     counts: Counts
+    readable: Counts  # the rows that are physically readable only (see the module docstring)
     retake: bool
     reasons: tuple[str, ...]
     seconds: float
+    cpu_seconds: float  # the process's CPU time (all threads): steadier on a busy machine
 
 
 @dataclass
@@ -69,8 +81,10 @@ class EngineReport:
     engine: str
     photos: list[PhotoResult] = field(default_factory=list)
     counts: dict[str, Counts] = field(default_factory=dict)
+    readable: dict[str, Counts] = field(default_factory=dict)
     baseline: dict[str, Counts] = field(default_factory=dict)
     seconds: dict[str, list[float]] = field(default_factory=dict)
+    cpu_seconds: dict[str, list[float]] = field(default_factory=dict)
     peak_rss_mb: float = 0.0
     failures: list[str] = field(default_factory=list)
 
@@ -81,6 +95,35 @@ def _truth_rows(data: dict[str, object]) -> list[Row]:
     return [
         Row(str(r["name"]), r.get("amount"), r.get("unit")) for r in rows if isinstance(r, dict)
     ]
+
+
+def _unreadable(data: dict[str, object]) -> frozenset[int]:
+    """The generator's unreadable rows: indices into the truth's `rows`, which it writes in the
+    order of the rendered rows (bench/synth/generate.py zips them with the row boxes)."""
+    degradations = data.get("degradations")
+    if not isinstance(degradations, dict):
+        return frozenset()
+    return frozenset(int(i) for i in degradations.get("unreadable_rows", []))
+
+
+def count_readable(predicted: list[Row], truth: list[Row], unreadable: frozenset[int]) -> Counts:
+    """Row counts over the readable truth rows only. A prediction that matches an unreadable row
+    (name, amount and unit, each such row once) is left out, unless leaving it out would lose a
+    match with a readable row of the same name and value."""
+    readable = [t for i, t in enumerate(truth) if i not in unreadable]
+    base = count(predicted, readable)
+    kept = list(predicted)
+    for hidden in (t for i, t in enumerate(truth) if i in unreadable):
+        for k, p in enumerate(kept):
+            if (
+                p.unit == hidden.unit
+                and same_amount(p.amount, hidden.amount)
+                and same_name(p.name, hidden.name)
+                and count(kept[:k] + kept[k + 1 :], readable).matched == base.matched
+            ):
+                del kept[k]
+                break
+    return count(kept, readable)
 
 
 def real_items() -> list[Item]:
@@ -104,7 +147,13 @@ def synthetic_items(count_: int, seed: int) -> list[Item]:
     for path in sorted((folder / "truth").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         items.append(
-            Item("synthetic", folder / data["image"], _truth_rows(data), data.get("legible", ""))
+            Item(
+                "synthetic",
+                folder / data["image"],
+                _truth_rows(data),
+                data.get("legible", ""),
+                _unreadable(data),
+            )
         )
     return items
 
@@ -167,7 +216,7 @@ def evaluate(engine_name: str, items: list[Item], baseline: bool) -> EngineRepor
         _scan(engine_name, items[0].image.read_bytes())  # warm-up, not timed
     for item in items:
         data = item.image.read_bytes()
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         reasons: tuple[str, ...] = ()
         try:
             predicted, reasons = _scan(engine_name, data)
@@ -175,15 +224,19 @@ def evaluate(engine_name: str, items: list[Item], baseline: bool) -> EngineRepor
             report.failures.append(f"{item.image.name}: {exc}")
             predicted = []
         seconds = time.perf_counter() - start
+        cpu_seconds = time.process_time() - cpu_start
         counts = count(predicted, item.truth)
+        readable = count_readable(predicted, item.truth, item.unreadable)
         report.photos.append(
             PhotoResult(
-                item.set_name, item.image.name, item.legible, counts, bool(reasons), reasons,
-                seconds,
+                item.set_name, item.image.name, item.legible, counts, readable, bool(reasons),
+                reasons, seconds, cpu_seconds,
             )
         )  # fmt: skip
         report.seconds.setdefault(item.set_name, []).append(seconds)
+        report.cpu_seconds.setdefault(item.set_name, []).append(cpu_seconds)
         report.counts[item.set_name] = report.counts.get(item.set_name, ZERO) + counts
+        report.readable[item.set_name] = report.readable.get(item.set_name, ZERO) + readable
     # The pipeline's own peak: the baseline reads whole photos and runs after it.
     report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for item in items if baseline else []:
@@ -211,11 +264,14 @@ def _by_legibility(photos: list[PhotoResult], set_name: str) -> list[str]:
     for legible in classes:
         group = [p for p in photos if p.set_name == set_name and p.legible == legible]
         total = sum((p.counts for p in group), ZERO)
+        readable = sum((p.readable for p in group), ZERO)
         retakes = sum(p.retake for p in group)
         lines.append(
             f"  {set_name:9s}   {legible or '?':8s} {_fmt(total)}; "
             f"retake asked {retakes}/{len(group)}"
         )
+        if readable != total:
+            lines.append(f"  {set_name:9s}   {'':8s} readable rows only {_fmt(readable)}")
     return lines
 
 
@@ -243,6 +299,7 @@ def main() -> None:
         print(f"\n== {engine}")
         for set_name, c in report.counts.items():
             print(f"  {set_name:9s} pipeline {_fmt(c)}")
+            print(f"  {set_name:9s} pipeline, readable rows only {_fmt(report.readable[set_name])}")
             print("\n".join(_by_legibility(report.photos, set_name)))
             if set_name in report.baseline:
                 print(f"  {set_name:9s} baseline {_fmt(report.baseline[set_name])}")
@@ -255,6 +312,11 @@ def main() -> None:
             print(
                 f"  {set_name:9s} seconds per photo: median {statistics.median(seconds):.2f}, "
                 f"p90 {_p90(seconds):.2f} ({len(seconds)} photos)"
+            )
+            cpu = report.cpu_seconds[set_name]
+            print(
+                f"  {set_name:9s} CPU seconds per photo: median {statistics.median(cpu):.2f}, "
+                f"p90 {_p90(cpu):.2f}"
             )
         print(f"  peak RSS {report.peak_rss_mb:.0f} MB (pipeline, before the baseline)")
         for failure in report.failures[:10]:
