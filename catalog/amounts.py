@@ -17,10 +17,11 @@ from catalog.models import Unit
 # A capital O before a unit is a zero misread by OCR ("Trans Fat Og"): no label means "O g".
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|[.,]\d+|(?-i:O)(?=\s?(?:m?c?g)\b)"
 _OP = r"<|>|≤|≥|~|less\s+than|fewer\s+than|approx\.?"
-# "meg" and "mog" are how OCR engines commonly read "mcg"; no label prints them as a unit. A
+# "meg" and "mog" are how OCR engines commonly read "mcg", and "pg" how they read "µg" (the
+# micro sign's tail taken for a p); no supplement label prints any of them as a unit. A
 # "t" glued to a unit ("5 mgt") is a dagger the camera read as a letter.
 _UNIT = (
-    r"mg|milligrams?|mcg|meg|mog|µg|μg|ug|micrograms?|ng|g|grams?|gram\(s\)|gm|"
+    r"mg|milligrams?|mcg|meg|mog|µg|μg|ug|pg|micrograms?|ng|g|grams?|gram\(s\)|gm|"
     r"i\.?u\.?|kcal|kj|cal(?:orie)?s?|calorie\(s\)|cfu|ml|milliliters?"
 )
 _QUAL = r"dfe|ne|rae|alpha[- ]?tocopherol|a-?te|at"
@@ -61,7 +62,7 @@ _END_JUNK = re.compile(r"[\s.·:|_-]*")
 
 UNIT_ALIASES: dict[str, Unit] = {
     "mg": "mg", "milligram": "mg", "milligrams": "mg",
-    "mcg": "mcg", "meg": "mcg", "mog": "mcg", "µg": "mcg", "μg": "mcg", "ug": "mcg",
+    "mcg": "mcg", "meg": "mcg", "mog": "mcg", "µg": "mcg", "μg": "mcg", "ug": "mcg", "pg": "mcg",
     "microgram": "mcg", "micrograms": "mcg",
     "g": "g", "gram": "g", "grams": "g", "gram(s)": "g", "gm": "g",
     "iu": "IU", "i.u.": "IU", "i.u": "IU", "iu.": "IU",
