@@ -174,6 +174,19 @@ class SectionEnds(_Strict):
         return self
 
 
+class PanelEnds(_Strict):
+    """Phrases that show a facts panel whole at its top (its heading) and at its bottom (what
+    closes the table), for the photo-quality check (data/panel_ends.yaml)."""
+
+    top: list[Phrase] = Field(min_length=1)
+    bottom: list[Phrase] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check_lists(self) -> PanelEnds:
+        _no_duplicates("panel-end phrase", self.top + self.bottom)
+        return self
+
+
 class Knowledge(_Strict):
     version: str
     sources: dict[str, Source]
@@ -185,6 +198,7 @@ class Knowledge(_Strict):
     lookalikes: list[LookAlike]
     coingredients: list[CoIngredient]
     section_ends: SectionEnds
+    panel_ends: PanelEnds
 
     @model_validator(mode="after")
     def _check_references(self) -> Knowledge:
@@ -244,6 +258,7 @@ DATA_FILES = (
     "marks",
     "coingredients",
     "sections",
+    "panel_ends",
 )
 
 

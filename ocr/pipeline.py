@@ -266,22 +266,6 @@ def unrotate_bbox(
     return (min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
 
 
-def _text_points(reading: _Reading) -> list[tuple[float, float]]:
-    """The corners of the text read, in page pixels; inside the panel when one was found (a
-    small photo is read whole, and the front of the box is no part of the panel)."""
-    ox, oy = reading.offset
-    points = []
-    for box in reading.boxes:
-        quad = [(x / reading.scale + ox, y / reading.scale + oy) for x, y in box.quad]
-        if reading.block is not None:
-            bx, by, bw, bh = reading.block
-            cx, cy = sum(x for x, _ in quad) / 4, sum(y for _, y in quad) / 4
-            if not (bx <= cx <= bx + bw and by <= cy <= by + bh):
-                continue
-        points.extend(quad)
-    return points
-
-
 def _page_boxes(reading: _Reading) -> list[TextBox]:
     """The text read, with its corners in page pixels (the quality checks judge it there)."""
     ox, oy = reading.offset
@@ -297,6 +281,23 @@ def _page_boxes(reading: _Reading) -> list[TextBox]:
         )
         for b in reading.boxes
     ]
+
+
+def _text_points(
+    boxes: list[TextBox], block: tuple[int, int, int, int] | None
+) -> list[tuple[float, float]]:
+    """The corners of the text read (`boxes` in page pixels); inside the panel's `block` when
+    one was found (a small photo is read whole, and the front of the box is no part of the
+    panel)."""
+    points: list[tuple[float, float]] = []
+    for box in boxes:
+        if block is not None:
+            bx, by, bw, bh = block
+            cx, cy = sum(x for x, _ in box.quad) / 4, sum(y for _, y in box.quad) / 4
+            if not (bx <= cx <= bx + bw and by <= cy <= by + bh):
+                continue
+        points.extend(box.quad)
+    return points
 
 
 def _extent(
@@ -337,9 +338,10 @@ def read_photo(
                 line.bbox = unrotate_bbox(line.bbox, reading.turns, width, height)
     found_panel = _panel_words(reading.boxes) >= 3
     heights = [reading.text_height] if reading.text_height else []
-    points = _text_points(reading)
+    page_boxes = _page_boxes(reading)
+    points = _text_points(page_boxes, reading.block)
     panel = _extent(points, page_w, page_h) if found_panel and points else None
-    quality = assess(reading.page, panel, heights, points, _page_boxes(reading))
+    quality = assess(reading.page, panel, heights, points, page_boxes)
     return PageReading(
         lines=lines,
         quality=quality,

@@ -13,21 +13,16 @@ descender bottom), which is what the OCR engines hand to `assess`.
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
-from importlib import resources
 from typing import Final
 
 import cv2
 import numpy as np
 import numpy.typing as npt
-import yaml
 
-from catalog.sections import panel_section_end
+from catalog.sections import panel_bottom, panel_section_end, panel_top
 from ocr.types import Image, QualityReport, TextBox
 
 Box = tuple[int, int, int, int]  # x, y, width, height in image pixels
@@ -262,30 +257,22 @@ def cut_sides(rgb: Image, panel_box: Box, texts: Sequence[TextBox] = ()) -> list
 
     Without `texts`, every side the panel reaches counts as cut."""
     height, width = rgb.shape[:2]
-    x, y, w, h = panel_box
-    margin_x, margin_y = EDGE_MARGIN_SHARE * width, EDGE_MARGIN_SHARE * height
-    reached = {
-        "top": y <= margin_y,
-        "bottom": y + h >= height - margin_y,
-        "left": x <= margin_x,
-        "right": x + w >= width - margin_x,
-    }
-    sides = [side for side, hit in reached.items() if hit]
+    sides = edges_reached(panel_box, width, height)
     if not texts or not sides:
         return sides
+    _, y, _, h = panel_box
     middle = y + h / 2
     lines = _lines_of(texts)
     upper = [text for centre, text in lines if centre <= middle]
     lower = [text for centre, text in lines if centre >= middle]
-    ends = panel_ends()
     cut = []
     for side in sides:
         if side == "top":
-            whole = any(ends.top.search(t) for t in upper)
+            whole = any(panel_top().search(t) for t in upper)
         elif side == "bottom":
-            whole = any(ends.bottom.search(t) or panel_section_end().match(t) for t in lower)
+            whole = any(panel_bottom().search(t) or panel_section_end().match(t) for t in lower)
         else:
-            whole = not _sliced(rgb, texts, side, margin_x)
+            whole = not _sliced(rgb, texts, side, EDGE_MARGIN_SHARE * width)
         if not whole:
             cut.append(side)
     return cut
@@ -394,36 +381,18 @@ def _printed_area(
     return np.asarray(mask, dtype=np.bool_)
 
 
-@dataclass(frozen=True)
-class PanelEnds:
-    """Patterns for the words that show a panel whole at its top and at its bottom."""
-
-    top: re.Pattern[str]
-    bottom: re.Pattern[str]
-
-
-@functools.cache
-def panel_ends() -> PanelEnds:
-    """catalog/data/panel_ends.yaml, compiled on first use: each phrase anywhere in a line,
-    ignoring case and the spacing between words (OCR drops spaces between words)."""
-    text = resources.files("catalog").joinpath("data/panel_ends.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
-
-    def pattern(key: str) -> re.Pattern[str]:
-        phrases = data[key]
-        if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
-            raise ValueError(f"panel_ends.yaml: {key} must list phrases")
-        body = "|".join(r"\s*".join(re.escape(word) for word in p.split()) for p in phrases)
-        return re.compile(rf"\b(?:{body})", re.IGNORECASE)
-
-    return PanelEnds(pattern("top"), pattern("bottom"))
-
-
-def touches_edge(box: Box, width: int, height: int) -> bool:
-    """True when the box comes within EDGE_MARGIN_SHARE of the image's side of any edge."""
+def edges_reached(box: Box, width: int, height: int) -> list[str]:
+    """The sides ("top", "bottom", "left", "right") the box comes within EDGE_MARGIN_SHARE of
+    the image's side of."""
     x, y, w, h = box
     margin_x, margin_y = EDGE_MARGIN_SHARE * width, EDGE_MARGIN_SHARE * height
-    return x <= margin_x or y <= margin_y or x + w >= width - margin_x or y + h >= height - margin_y
+    reached = {
+        "top": y <= margin_y,
+        "bottom": y + h >= height - margin_y,
+        "left": x <= margin_x,
+        "right": x + w >= width - margin_x,
+    }
+    return [side for side, hit in reached.items() if hit]
 
 
 def _too_small(text_height: float | None, panel_share: float | None) -> bool:

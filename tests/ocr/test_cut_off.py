@@ -11,8 +11,9 @@ import pytest
 from PIL import Image as PILImage
 
 from bench.shared_data import shared_data
+from catalog.sections import panel_bottom, panel_top
 from ocr.engines import get_engine
-from ocr.quality import Box, cut_sides, panel_ends
+from ocr.quality import Box, cut_sides
 from ocr.types import Image, TextBox
 
 # A render of a whole Nutrition Facts panel cropped tight to its outline (heading at the top,
@@ -66,10 +67,9 @@ def test_rows_sliced_by_the_frame_are_cut(side: str) -> None:
 
 
 def test_a_footnote_or_the_next_section_closes_the_panel() -> None:
-    ends = panel_ends()
-    assert ends.top.search("SupplementFacts Serving Size 1 Capsule")
-    assert ends.top.search("nutrition  facts")
+    assert panel_top().search("SupplementFacts Serving Size 1 Capsule")
+    assert panel_top().search("nutrition  facts")
     for line in ("* Percent Daily Values are based on a 2,000 calorie diet.",
                  "†Daily Value not established.", "Other Ingredients: gelatin"):  # fmt: skip
-        assert ends.bottom.search(line)
-    assert not ends.bottom.search("Magnesium (as magnesium oxide) 200 mg 48%")
+        assert panel_bottom().search(line)
+    assert not panel_bottom().search("Magnesium (as magnesium oxide) 200 mg 48%")

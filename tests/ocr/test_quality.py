@@ -24,8 +24,8 @@ from ocr.quality import (
     assess,
     at_text_scale,
     blur_score,
+    edges_reached,
     glare_fraction,
-    touches_edge,
 )
 from ocr.types import Image
 
@@ -341,13 +341,13 @@ def test_a_panel_cut_by_the_frame_is_cut_off(name: str, side: str) -> None:
     assert _reasons(np.ascontiguousarray(rgb), box, scene.text_height_px) == ["cut_off"]
 
 
-def test_touches_edge_uses_one_percent_of_each_side() -> None:
-    assert not touches_edge((11, 21, 100, 100), 1000, 2000)  # 1% = 10 px across, 20 px down
-    assert touches_edge((10, 21, 100, 100), 1000, 2000)
-    assert touches_edge((11, 20, 100, 100), 1000, 2000)
-    assert touches_edge((500, 500, 490, 100), 1000, 2000)  # right edge at 990
-    assert not touches_edge((500, 500, 489, 100), 1000, 2000)
-    assert touches_edge((500, 500, 100, 1480), 1000, 2000)  # bottom edge at 1980
+def test_edges_reached_uses_one_percent_of_each_side() -> None:
+    assert not edges_reached((11, 21, 100, 100), 1000, 2000)  # 1% = 10 px across, 20 px down
+    assert edges_reached((10, 21, 100, 100), 1000, 2000)
+    assert edges_reached((11, 20, 100, 100), 1000, 2000)
+    assert edges_reached((500, 500, 490, 100), 1000, 2000)  # right edge at 990
+    assert not edges_reached((500, 500, 489, 100), 1000, 2000)
+    assert edges_reached((500, 500, 100, 1480), 1000, 2000)  # bottom edge at 1980
 
 
 # --- no panel, and the order of reasons -----------------------------------------------------------
