@@ -17,18 +17,20 @@ from catalog.models import Unit
 # A capital O before a unit is a zero misread by OCR ("Trans Fat Og"): no label means "O g".
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|[.,]\d+|(?-i:O)(?=\s?(?:m?c?g)\b)"
 _OP = r"<|>|≤|≥|~|less\s+than|fewer\s+than|approx\.?"
-# "meg" and "mog" are how OCR engines commonly read "mcg", and "pg" how they read "µg" (the
-# micro sign's tail taken for a p); no supplement label prints any of them as a unit. A
-# "t" glued to a unit ("5 mgt") is a dagger the camera read as a letter.
+# "meg" and "mog" are how OCR engines commonly read "mcg", "pg" how they read "µg" (the
+# micro sign's tail taken for a p), and "1U" or "lU" (after a space) how they read "IU"; no
+# supplement label prints any of them as a unit. A "t" glued to a unit ("5 mgt") is a dagger
+# the camera read as a letter.
 _UNIT = (
     r"mg|milligrams?|mcg|meg|mog|µg|μg|ug|pg|micrograms?|ng|g|grams?|gram\(s\)|gm|"
-    r"i\.?u\.?|kcal|kj|cal(?:orie)?s?|calorie\(s\)|cfu|ml|milliliters?"
+    r"i\.?u\.?|(?<=\s)[1l]u(?![a-z])|kcal|kj|cal(?:orie)?s?|calorie\(s\)|cfu|ml|milliliters?"
 )
 _QUAL = r"dfe|ne|rae|alpha[- ]?tocopherol|a-?te|at"
 _MULT = r"billion|million|thousand|bn|b(?=\s*cfu)|m(?=\s*cfu)"
 _DAGGERS = r"\*+|†+|‡+|\*\*|§|#|\^"
-# Where the %DV column holds a dagger, OCR engines read a faint "†" as "+".
-_PLUS_DAGGER = r"\+(?![\w(])"
+# Where the %DV column holds a dagger, OCR engines read a faint "†" as "+", or as a lone
+# lower-case "t" ("Melatonin 1 mg t": RapidOCR, blurred synthetic photos).
+_PLUS_DAGGER = r"\+(?![\w(])|(?-i:t)(?![\w(])"
 
 _QTY = (
     rf"(?P<op>{_OP})?\s*(?P<num>{_NUM})"
@@ -65,7 +67,7 @@ UNIT_ALIASES: dict[str, Unit] = {
     "mcg": "mcg", "meg": "mcg", "mog": "mcg", "µg": "mcg", "μg": "mcg", "ug": "mcg", "pg": "mcg",
     "microgram": "mcg", "micrograms": "mcg",
     "g": "g", "gram": "g", "grams": "g", "gram(s)": "g", "gm": "g",
-    "iu": "IU", "i.u.": "IU", "i.u": "IU", "iu.": "IU",
+    "iu": "IU", "1u": "IU", "lu": "IU", "i.u.": "IU", "i.u": "IU", "iu.": "IU",
     "kcal": "kcal", "cal": "kcal", "cals": "kcal", "calorie": "kcal", "calories": "kcal",
     "calorie(s)": "kcal",
     "kj": "kJ", "cfu": "CFU", "ml": "mL", "milliliter": "mL", "milliliters": "mL",
@@ -170,7 +172,7 @@ def _column(m: re.Match[str], bare: bool = False, dv_only: bool = False) -> Colu
         col.dv_note = g.get("sym2") or None
     elif g.get("sym"):
         sym = g["sym"].strip("() ")
-        sym = "†" if sym == "+" else sym  # the dagger, misread
+        sym = "†" if sym in ("+", "t") else sym  # the dagger, misread
         col.dv_note = sym.lower() if "dv" in sym.lower() or "daily" in sym.lower() else sym
     return col
 

@@ -86,6 +86,8 @@ class _State:
     footnotes: list[str] = field(default_factory=list)
     has_layout: bool = False
     last: str = ""  # what the previous line was: "row", "serving_size", "footnote", ...
+    # A serving label whose value is on the next line ("Servings Per Container:" / "30.").
+    dangling: str = ""
 
 
 def parse_text(text: str) -> ScanResult:
@@ -236,12 +238,18 @@ _SENTENCE = re.compile(
 )
 
 
+# "Servings Per Container: 30. Amount Per Serving: Vitamin D3 ...": the column heading starts
+# an item of its own even where no sentence break comes before it (a count's full stop).
+_AMOUNT_PER_INSIDE = re.compile(r"(?<=\S)\s+(?=amount\s+per\s+\w+\s*:)", re.I)
+
+
 def _linear_items(paragraph: str) -> list[str]:
     """Items of a paragraph, each ending where the next name begins: commas and semicolons
-    at the top level, and full stops that end a sentence."""
+    at the top level, full stops that end a sentence, and an "Amount Per ...:" heading."""
     items: list[str] = []
     for part in _split_paragraph(paragraph):
-        items.extend(p for p in _SENTENCE.split(part) if p.strip())
+        for sentence in _SENTENCE.split(part):
+            items.extend(p for p in _AMOUNT_PER_INSIDE.split(sentence) if p.strip())
     return items
 
 
@@ -278,11 +286,18 @@ def _feed(state: _State, line: Line) -> None:
             if not text:
                 return
     text = _read_heading(state, text)
+    dangling, state.dangling = state.dangling, ""
+    if dangling and _SERVING_VALUE.match(text):
+        text = f"{dangling} {text}"
+    label = _DANGLING_SERVING.search(text)
+    if label:
+        state.dangling, text = label.group(0).strip(), text[: label.start()].strip()
     if not text:
         return
-    size_before = state.result.panel.serving_size
+    size_before, ends_sentence = state.result.panel.serving_size, text.rstrip().endswith(".")
     text = _read_serving(state, text)
-    if state.result.panel.serving_size != size_before:
+    # "2 Tablets." ends with its full stop; "2 Vegetable" may wrap onto the next line.
+    if state.result.panel.serving_size != size_before and not ends_sentence:
         state.last = "serving_size"
     per = _AMOUNT_PER.match(text)
     if per and per.end() < len(text):  # "Amount per serving: Calories 10"
@@ -308,6 +323,14 @@ def _feed(state: _State, line: Line) -> None:
     _read_row_line(state, line, text, continues_row=previous == "row")
 
 
+# A serving label alone on its line, with no value after it, and a line that starts with
+# a value: a narrow panel, or the camera, broke "Serving Size" / "2 Tablets." apart.
+_DANGLING_SERVING = re.compile(
+    r"^\s*(?:serv(?:ing|\.)?\s*size|servings?\s+per\s+(?:container|package|bottle|pack))"
+    r"\s*[:.]?\s*$",
+    re.I,
+)
+_SERVING_VALUE = re.compile(r"^\s*(?:about\s+|approx\.?\s+)?[\d½¼¾]", re.I)
 _SERVING_WRAP = re.compile(r"^[A-Za-z][A-Za-z-]*(?:\s+[A-Za-z][A-Za-z-]*){0,2}\.?$")
 _HEADING_REMNANT = re.compile(r"^\s*facts\b\s*", re.I)
 

@@ -20,7 +20,7 @@ CASES_DIR = Path(__file__).parent / "cases"
 class RowCase:
     id: str
     text: str
-    expect: dict[str, Any]
+    expect: dict[str, Any] | None  # None: the text is no row
     note: str | None = None
 
 
