@@ -73,6 +73,11 @@ def find_interactions(lex: Lexicon, result: ScanResult) -> list[Interaction]:
         (i, _ingredient_text(ing)) for i, ing in enumerate(result.ingredients)
     ]
     sources += [(None, t) for t in result.other_ingredients]
+    # Lines the grammar could not place still name what is in the product; joined, they also
+    # give back a name wrapped over several of them ("St. John's" / "Wort").
+    sources += [(None, t) for t in result.unparsed]
+    if len(result.unparsed) > 1:
+        sources.append((None, " ".join(result.unparsed)))
     for index, text in sources:
         for cid in lex.coingredient_ids(text):
             if cid in seen:

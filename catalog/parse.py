@@ -461,7 +461,8 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     """A narrow name column wraps under its row: "Vitamin C (as  250 mg  278%" then
     "ascorbic acid)"; "Pantothenic 5 mg 100%" then "Acid". The line joins the row above when
     the row's name has an open bracket, the line starts in lower case or with a bracket, or
-    the joined name is a nutrient (or a salt) the row's name alone is not."""
+    the joined name is a nutrient (or a salt, or a co-ingredient) the row's name alone is
+    not."""
     ingredients = state.result.ingredients
     if state.pending or not ingredients or parse_row(text):
         return False
@@ -479,8 +480,17 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     better_name = lex.nutrient_id(joined[0].name) is not None and previous.nutrient is None
     # "Magnesium 1,500 mg" then "L-Threonate": the joined name names a salt the row did not.
     better_form = bool(joined[0].forms) and not previous.forms
+    # "St. John's 450 mg" then "Wort": the joined name names a herb to flag.
+    better_herb = bool(lex.coingredient_ids(joined[0].name)) and not lex.coingredient_ids(
+        previous.name
+    )
     if not (
-        _open_bracket(head) or text[:1].islower() or text[:1] in "([" or better_name or better_form
+        _open_bracket(head)
+        or text[:1].islower()
+        or text[:1] in "(["
+        or better_name
+        or better_form
+        or better_herb
     ):
         return False
     first = joined[0]

@@ -17,6 +17,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from catalog.parse import Line
+from catalog.sections import panel_bottom
 from ocr.types import TextBox
 
 # Two boxes are on one line when they overlap vertically by at least this share of the
@@ -173,31 +174,57 @@ _GUTTER_SPREAD_EM = 1.5
 _MAX_HALVES = 3
 
 
+# What ends an amount or a %DV cell: a digit, "%", or a unit after a number, then perhaps a
+# footnote mark (which an engine may read as "+" or "t", and may box on its own).
+_AMOUNT_END = re.compile(
+    r"(?:\d|%|\d\s*(?:mg|mcg|meg|µg|μg|ug|g|iu|kcal|kj|cfu|ml))(?:\s*(?:[*†‡+]+|t))?\s*$", re.I
+)
+# The heading over an amount column; printed twice on one row, word for word, it heads two
+# halves. ("per Serving" then "per 100g" head two amount columns of one table.)
+_COLUMN_HEAD = re.compile(r"^\s*(?:amount\s+per|each\s+\w+\s+contains)\b", re.I)
+
+
 def _right_half_starts(row: list[TextBox], em: float) -> list[float]:
     """Left edges of boxes that start a name right after an amount or a %DV. In a table of
     one half nothing follows the %DV column; the halves can sit closer than the gap that
     `split_side_by_side` needs, so any visible gap counts here."""
-    return [
-        box.left
-        for prev, box in itertools.pairwise(row)
-        if _NAME_START.match(box.text)
-        and not _UNIT_WORD.match(box.text)
-        and prev.text.rstrip("*†‡ ")[-1:] in set("0123456789%")
-        and box.left - prev.right > 0.1 * em
-    ]
+    starts = []
+    for k in range(1, len(row)):
+        prev, box = row[k - 1], row[k]
+        if (
+            _NAME_START.match(box.text)
+            and not _UNIT_WORD.match(box.text)
+            and box.left - prev.right > 0.1 * em
+            and _AMOUNT_END.search(" ".join(b.text for b in row[:k]))
+        ):
+            starts.append(box.left)
+    return starts
 
 
-def _gutter(rows: list[list[TextBox]], em: float) -> float | None:
-    """Where the right half of a two-halves table starts: the x at which, on several rows,
-    a name follows an amount (the right half's name column)."""
-    starts = sorted(x for r in rows for x in _right_half_starts(r, em)[:1])
-    if len(starts) < _TWO_HALVES_MIN_ROWS:
+def _heading_starts(row: list[TextBox]) -> list[float]:
+    """Left edges of the column headings that repeat the row's first one ("Amount Per Serving
+    %DV Amount Per Serving %DV"): where further halves start."""
+    heads = [b for b in row if _COLUMN_HEAD.match(b.text)]
+    key = heads[0].text.casefold().split() if heads else []
+    return [b.left for b in heads[1:] if b.text.casefold().split() == key]
+
+
+def _gutter(rows: list[list[TextBox]], em: float) -> tuple[float, list[int]] | None:
+    """Where the right half of a two-halves table starts, and the rows that show both halves:
+    the x at which, on several rows, a name follows an amount (the right half's name column),
+    or at which a row repeats the amount column's heading."""
+    for i, r in enumerate(rows):
+        heads = _heading_starts(r)
+        if heads:
+            return heads[0] - 0.5 * em, [i]
+    firsts = [(i, starts[0]) for i, r in enumerate(rows) if (starts := _right_half_starts(r, em))]
+    if len(firsts) < _TWO_HALVES_MIN_ROWS:
         return None
-    middle = statistics.median(starts)
-    aligned = [x for x in starts if abs(x - middle) <= _GUTTER_SPREAD_EM * em]
-    if len(aligned) < max(_TWO_HALVES_MIN_ROWS, len(starts) // 2 + 1):
+    middle = statistics.median(x for _, x in firsts)
+    aligned = [(i, x) for i, x in firsts if abs(x - middle) <= _GUTTER_SPREAD_EM * em]
+    if len(aligned) < max(_TWO_HALVES_MIN_ROWS, len(firsts) // 2 + 1):
         return None
-    return min(aligned) - 0.5 * em
+    return min(x for _, x in aligned) - 0.5 * em, [i for i, _ in aligned]
 
 
 def _crosses(row: list[TextBox], gutter: float, em: float) -> bool:
@@ -207,13 +234,19 @@ def _crosses(row: list[TextBox], gutter: float, em: float) -> bool:
 
 def _continues_halves(row: list[TextBox], gutter: float, em: float) -> bool:
     """Below the last row that shows both halves, a row still belongs to them when it has text
-    in the right half, an amount, or is a name wrapped from above ("iodide)"); a footnote or
-    the ingredients paragraph in the left column ends them."""
+    in the right half, an amount, or is a name wrapped from above ("iodide)", "L-threonate)");
+    a footnote or the ingredients paragraph in the left column ends them."""
     if _crosses(row, gutter, em):
         return False
     text = " ".join(b.text for b in row)
     has_right = any((b.left + b.right) / 2 >= gutter for b in row)
-    return has_right or any(ch.isdigit() for ch in text) or text[:1].islower() or text[:1] == "("
+    return (
+        has_right
+        or any(ch.isdigit() for ch in text)
+        or text[:1].islower()
+        or text[:1] == "("
+        or panel_bottom().search(text) is None
+    )
 
 
 def _reading_order(
@@ -224,10 +257,10 @@ def _reading_order(
     right half, so that a name wrapped onto the next line ("cholecalciferol)") follows its own
     row, not the row beside it. The halves reach up and down from the rows that show them to
     the first row printed across the gutter (the heading, a footnote)."""
-    gutter = _gutter(rows, em) if depth < _MAX_HALVES else None
-    if gutter is None:
+    found = _gutter(rows, em) if depth < _MAX_HALVES else None
+    if found is None:
         return [(seg, margin) for r in rows for seg in split_side_by_side(r, em)]
-    shown = [i for i, r in enumerate(rows) if _right_half_starts(r, em)]
+    gutter, shown = found
     first, end = shown[0], shown[-1] + 1
     while first > 0 and not _crosses(rows[first - 1], gutter, em):
         first -= 1

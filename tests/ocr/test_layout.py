@@ -176,3 +176,56 @@ def test_word_boxes_of_one_table_are_not_taken_for_two_halves() -> None:
     texts = [ln.text for ln in to_lines(boxes)]
     assert texts == ["Magnesium 100 mg 24%", "Calcium 100 mg 24%", "Zinc 100 mg 24%",
                      "Copper 100 mg 24%"]  # fmt: skip
+
+
+def test_halves_are_found_by_a_repeated_column_heading() -> None:
+    """The right half's rows sit between the left half's (no row shows both halves), and its
+    amounts end with units: the heading printed twice on one row marks the halves."""
+    boxes = [box("Supplement Facts", 10, 0, 500, h=30)]
+    boxes += [box("Amount Per Serving", 10, 40, 120), box("% Daily Value", 150, 40, 70)]
+    boxes += [box("Amount Per Serving", 250, 40, 120), box("% Daily Value", 390, 40, 70)]
+    left = [("Magnesium (as", "288 mg 72%"), ("L-threonate)", ""), ("Melatonin", "5 mg")]
+    right = [("Night Time Blend", "300 mg"), ("Chamomile flower extract", "100 mg"),
+             ("Valerian root extract", "75 mg")]  # fmt: skip
+    for i, ((ln, la), (rn, ra)) in enumerate(zip(left, right, strict=True)):
+        boxes += [box(ln, 10, 70 + 26 * i, 100)] + ([box(la, 130, 70 + 26 * i, 80)] if la else [])
+        boxes += [box(rn, 250, 83 + 26 * i, 110), box(ra, 380, 83 + 26 * i, 50)]
+    boxes.append(box("† Daily Value not established.", 10, 160, 300))
+    assert [ln.text for ln in to_lines(boxes)] == [
+        "Supplement Facts",
+        "Amount Per Serving % Daily Value",
+        "Magnesium (as 288 mg 72%", "L-threonate)", "Melatonin 5 mg",
+        "Amount Per Serving % Daily Value",
+        "Night Time Blend 300 mg", "Chamomile flower extract 100 mg", "Valerian root extract 75 mg",
+        "† Daily Value not established.",
+    ]  # fmt: skip
+
+
+def test_halves_are_found_after_amounts_that_end_with_a_unit_or_a_mark() -> None:
+    """'1,000 mg', '5 mg 294%' and '1 mg' then a dagger read as 't' all end an amount cell."""
+    boxes = []
+    left = [("Magnesium L-Threonate", "1,000 mg †"), ("Vitamin B6", "5 mg 294%"),
+            ("Melatonin", "1 mg")]  # fmt: skip
+    right = ["Sleep Support Blend 250 mg", "Valerian root extract", "GABA"]
+    for i, ((name, amount), other) in enumerate(zip(left, right, strict=True)):
+        y = 40 + 26 * i
+        boxes += [box(name, 10, y, 120), box(amount, 140, y, 70), box(other, 240, y, 160)]
+    boxes.insert(-1, box("t", 214, 92, 8))
+    assert [ln.text for ln in to_lines(boxes)] == [
+        "Magnesium L-Threonate 1,000 mg †", "Vitamin B6 5 mg 294%", "Melatonin 1 mg t",
+        "Sleep Support Blend 250 mg", "Valerian root extract", "GABA",
+    ]  # fmt: skip
+
+
+def test_two_different_amount_headings_are_two_columns_of_one_table() -> None:
+    """'Amount Per Serving' and 'Amount Per 100 g' head two amount columns, not two halves:
+    each row stays whole."""
+    boxes = [box("Amount Per Serving", 150, 10, 110), box("Amount Per 100 g", 300, 10, 100)]
+    for i, (name, a, b) in enumerate([("Protein", "5.9 g", "15.8 g"), ("Fat", "9.8 g", "26 g"),
+                                      ("Sodium", "9 mg", "23 mg")]):  # fmt: skip
+        y = 40 + 26 * i
+        boxes += [box(name, 10, y, 80), box(a, 160, y, 50), box(b, 310, y, 50)]
+    assert [ln.text for ln in to_lines(boxes)] == [
+        "Amount Per Serving Amount Per 100 g", "Protein 5.9 g 15.8 g", "Fat 9.8 g 26 g",
+        "Sodium 9 mg 23 mg",
+    ]  # fmt: skip
