@@ -239,7 +239,7 @@ def _continues_halves(row: list[TextBox], gutter: float, em: float) -> bool:
     if _crosses(row, gutter, em):
         return False
     text = " ".join(b.text for b in row)
-    has_right = any((b.left + b.right) / 2 >= gutter for b in row)
+    has_right = any(b.left >= gutter for b in row)
     return (
         has_right
         or any(ch.isdigit() for ch in text)
@@ -266,8 +266,10 @@ def _reading_order(
         first -= 1
     while end < len(rows) and _continues_halves(rows[end], gutter, em):
         end += 1
-    left = [[b for b in r if (b.left + b.right) / 2 < gutter] for r in rows[first:end]]
-    right = [[b for b in r if (b.left + b.right) / 2 >= gutter] for r in rows[first:end]]
+    # By left edge: the gutter lies half a text height left of the right half's names, and a
+    # photo's perspective can push the left half's %DV column past it ("250%" centred on it).
+    left = [[b for b in r if b.left < gutter] for r in rows[first:end]]
+    right = [[b for b in r if b.left >= gutter] for r in rows[first:end]]
     right_margin = min((r[0].left for r in right if r), default=gutter)
     before = [(seg, margin) for r in rows[:first] for seg in split_side_by_side(r, em)]
     after = [(seg, margin) for r in rows[end:] for seg in split_side_by_side(r, em)]

@@ -229,3 +229,20 @@ def test_two_different_amount_headings_are_two_columns_of_one_table() -> None:
         "Amount Per Serving Amount Per 100 g", "Protein 5.9 g 15.8 g", "Fat 9.8 g 26 g",
         "Sodium 9 mg 23 mg",
     ]  # fmt: skip
+
+
+def test_a_left_half_cell_pushed_over_the_gutter_by_perspective_stays_left() -> None:
+    """Perspective widens the lower rows: the left half's last %DV is centred right of the
+    gutter (drawn from the heading above), but it starts left of it."""
+    boxes = [box("Amount Per Serving", 10, 10, 120), box("% DV", 150, 10, 40)]
+    boxes += [box("Amount Per Serving", 240, 10, 120), box("% DV", 380, 10, 40)]
+    boxes += [box("Zinc", 10, 40, 60), box("15 mg", 140, 40, 40), box("100%", 185, 40, 40)]
+    boxes += [box("Copper", 240, 40, 60), box("2 mg", 360, 40, 40), box("100%", 405, 40, 40)]
+    # The gutter is at 230; "250%" spans 215-255.
+    boxes += [box("Pantothenic Acid", 12, 66, 110), box("25 mg", 165, 66, 40)]
+    boxes += [box("250%", 215, 66, 40)]
+    boxes += [box("Chromium", 270, 66, 70), box("35 mcg", 380, 66, 50), box("29%", 435, 66, 30)]
+    assert [ln.text for ln in to_lines(boxes)] == [
+        "Amount Per Serving % DV", "Zinc 15 mg 100%", "Pantothenic Acid 25 mg 250%",
+        "Amount Per Serving % DV", "Copper 2 mg 100%", "Chromium 35 mcg 29%",
+    ]  # fmt: skip
