@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from catalog.amounts import find_tail, inline_row_ends
 from catalog.lexicon import lexicon
 from catalog.models import BBox, Ingredient, PanelKind, ScanResult
@@ -626,7 +628,28 @@ def _source_wrapped(first: str, rest: str) -> str | None:
 _ROW_SEPARATORS = re.compile(r"[,;•]")
 
 
+# Words of the panel's own frame ("Servings Per Container 30"), never of an ingredient's
+# name. A blurred or glared photo runs them into a row ("envings Per Cortainer 10 ... 40 mg"),
+# so they are matched loosely, word by word.
+_FRAME_WORDS = ("container", "containers", "servings", "serving", "percent")
+_FRAME_WORD_SCORE = 85.0
+_WORD = re.compile(r"[A-Za-z]{6,}")
+
+
+def _frame_words_in(name: str) -> bool:
+    return any(
+        fuzz.ratio(word.lower(), frame) >= _FRAME_WORD_SCORE
+        for word in _WORD.findall(name)
+        for frame in _FRAME_WORDS
+    )
+
+
 def _rows_in(text: str) -> list[Ingredient]:
+    """Rows on one line, none whose name holds the panel's frame words."""
+    return [ing for ing in _candidate_rows(text) if not _frame_words_in(ing.name)]
+
+
+def _candidate_rows(text: str) -> list[Ingredient]:
     """Rows on one line: usually one; a linear panel or a side-by-side layout puts several
     on a line, separated by commas, semicolons or just by the next name."""
     parts = split_top_level(text, ",;•") if _ROW_SEPARATORS.search(text) else []
