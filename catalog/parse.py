@@ -475,10 +475,16 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     if tail is None:
         return False
     head, amounts = previous.text[: tail.start].rstrip(), previous.text[tail.start :]
+    lex = lexicon()
+    if (
+        not _open_bracket(head)
+        and text[:1].isupper()
+        and lex.nutrient_id(split_name(text).name) is not None
+    ):
+        return False  # "Vitamin B12 (as 6 mig": a row of its own whose amount was misread
     joined = parse_row(f"{head} {text} {amounts}")
     if not joined:
         return False
-    lex = lexicon()
     better_name = lex.nutrient_id(joined[0].name) is not None and previous.nutrient is None
     # "Magnesium 1,500 mg" then "L-Threonate": the joined name names a salt the row did not.
     better_form = bool(joined[0].forms) and not previous.forms
@@ -573,7 +579,8 @@ def _candidates(state: _State, text: str) -> list[tuple[str, bool]]:
         prev.count("(") > prev.count(")")
         or prev.count("[") > prev.count("]")
         or text[:1] in "([{"
-        or text[:1].islower()
+        # "lodine (as 75 mcg": a capital I read as an l starts a row of its own.
+        or (text[:1].islower() and lexicon().nutrient_id(split_name(text).name) is None)
         or prev.rstrip().endswith((",", "and", "&", "/"))
     )
     if not continues:
