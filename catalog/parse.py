@@ -479,9 +479,12 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     if (
         not _open_bracket(head)
         and text[:1].isupper()
+        and ("(" in text or any(ch.isdigit() for ch in text))
         and lex.nutrient_id(split_name(text).name) is not None
     ):
-        return False  # "Vitamin B12 (as 6 mig": a row of its own whose amount was misread
+        # "Vitamin B12 (as 6 mig": a row of its own whose amount was misread ("Chloride"
+        # alone, under "Magnesium 500 mg", still completes the name above).
+        return False
     joined = parse_row(f"{head} {text} {amounts}")
     if not joined:
         return False
