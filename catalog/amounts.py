@@ -30,7 +30,7 @@ _MULT = r"billion|million|thousand|bn|b(?=\s*cfu)|m(?=\s*cfu)"
 _DAGGERS = r"\*+|†+|‡+|\*\*|§|#|\^"
 # Where the %DV column holds a dagger, OCR engines read a faint "†" as "+", or as a lone
 # lower-case "t" ("Melatonin 1 mg t": RapidOCR, blurred synthetic photos).
-_PLUS_DAGGER = r"\+(?![\w(])|(?-i:t)(?![\w(])"
+_MISREAD_DAGGER = r"\+(?![\w(])|(?-i:t)(?![\w(])"
 
 _QTY = (
     rf"(?P<op>{_OP})?\s*(?P<num>{_NUM})"
@@ -48,7 +48,7 @@ _DV_NUMBER = (
 )
 _DV = (
     rf"{_DV_NUMBER}"
-    rf"|(?P<sym>{_DAGGERS}|{_PLUS_DAGGER}|\(\s*(?:{_DAGGERS})\s*\)|\(?\s*(?:%\s*)?dv\s+not\s+established\s*\)?"
+    rf"|(?P<sym>{_DAGGERS}|{_MISREAD_DAGGER}|\(\s*(?:{_DAGGERS})\s*\)|\(?\s*(?:%\s*)?dv\s+not\s+established\s*\)?"
     rf"|\(?\s*daily\s+value\s+not\s+established\s*\)?|n/?a)"
 )
 _COLUMN = re.compile(rf"{_QTY}(?:\s*{_ALT})?(?:\s*(?:{_DV}))?", re.IGNORECASE)

@@ -192,13 +192,9 @@ class Lexicon:
 
     # -- co-ingredients --------------------------------------------------------------------
 
-    def coingredients_in(self, text: str) -> list[str]:
-        """Ids of flagged co-ingredients named in the text, in order of appearance."""
-        return list(_coingredients_in(self, normalize(text)))
-
     def coingredient_ids(self, text: str) -> tuple[str, ...]:
-        """`coingredients_in` as a shared tuple, cached on the text as given (every row of a
-        batch asks once)."""
+        """Ids of flagged co-ingredients named in the text, in order of appearance: a shared
+        tuple, cached on the text as given (every row of a batch asks once)."""
         return _coingredient_ids(self, text)
 
     def _coingredients_in(self, key: str) -> tuple[str, ...]:

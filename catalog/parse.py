@@ -459,6 +459,12 @@ def _read_row_line(state: _State, line: Line, text: str, *, continues_row: bool)
     state.last = "pending"
 
 
+def _names_nutrient(text: str) -> bool:
+    """Whether the line's name (before any "(as ...") is a nutrient's: the start of a row of
+    its own ("Vitamin B12 (as", "lodine (as 75 mcg")."""
+    return lexicon().nutrient_id(split_name(text).name) is not None
+
+
 def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     """A narrow name column wraps under its row: "Vitamin C (as  250 mg  278%" then
     "ascorbic acid)"; "Pantothenic 5 mg 100%" then "Acid". The line joins the row above when
@@ -475,12 +481,11 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     if tail is None:
         return False
     head, amounts = previous.text[: tail.start].rstrip(), previous.text[tail.start :]
-    lex = lexicon()
     if (
         not _open_bracket(head)
         and text[:1].isupper()
         and ("(" in text or any(ch.isdigit() for ch in text))
-        and lex.nutrient_id(split_name(text).name) is not None
+        and _names_nutrient(text)
     ):
         # "Vitamin B12 (as 6 mig": a row of its own whose amount was misread ("Chloride"
         # alone, under "Magnesium 500 mg", still completes the name above).
@@ -488,6 +493,7 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     joined = parse_row(f"{head} {text} {amounts}")
     if not joined:
         return False
+    lex = lexicon()
     better_name = lex.nutrient_id(joined[0].name) is not None and previous.nutrient is None
     # "Magnesium 1,500 mg" then "L-Threonate": the joined name names a salt the row did not.
     better_form = bool(joined[0].forms) and not previous.forms
@@ -583,7 +589,7 @@ def _candidates(state: _State, text: str) -> list[tuple[str, bool]]:
         or prev.count("[") > prev.count("]")
         or text[:1] in "([{"
         # "lodine (as 75 mcg": a capital I read as an l starts a row of its own.
-        or (text[:1].islower() and lexicon().nutrient_id(split_name(text).name) is None)
+        or (text[:1].islower() and not _names_nutrient(text))
         or prev.rstrip().endswith((",", "and", "&", "/"))
     )
     if not continues:

@@ -169,16 +169,15 @@ def to_lines(
 _TWO_HALVES_MIN_ROWS = 3
 # A unit after its number is no name: an engine may box it on its own (Tesseract, when the gap
 # after the number is wide), in a column as straight as a second half's names.
-_UNIT_WORD = re.compile(r"(?:mg|mcg|meg|µg|μg|ug|g|iu|kcal|kj|cal|ml)\b", re.I)
+_UNITS = r"mg|mcg|meg|µg|μg|ug|g|iu|kcal|kj|ml"
+_UNIT_WORD = re.compile(rf"(?:{_UNITS}|cal)\b", re.I)
 _GUTTER_SPREAD_EM = 1.5
 _MAX_HALVES = 3
 
 
 # What ends an amount or a %DV cell: a digit, "%", or a unit after a number, then perhaps a
 # footnote mark (which an engine may read as "+" or "t", and may box on its own).
-_AMOUNT_END = re.compile(
-    r"(?:\d|%|\d\s*(?:mg|mcg|meg|µg|μg|ug|g|iu|kcal|kj|cfu|ml))(?:\s*(?:[*†‡+]+|t))?\s*$", re.I
-)
+_AMOUNT_END = re.compile(rf"(?:\d|%|\d\s*(?:{_UNITS}|cfu))(?:\s*(?:[*†‡+]+|t))?\s*$", re.I)
 # The heading over an amount column; printed twice on one row, word for word, it heads two
 # halves. ("per Serving" then "per 100g" head two amount columns of one table.)
 _COLUMN_HEAD = re.compile(r"^\s*(?:amount\s+per|each\s+\w+\s+contains)\b", re.I)

@@ -289,14 +289,14 @@ def _text_points(
     """The corners of the text read (`boxes` in page pixels); inside the panel's `block` when
     one was found (a small photo is read whole, and the front of the box is no part of the
     panel)."""
+    if block is None:
+        return [p for box in boxes for p in box.quad]
+    bx, by, bw, bh = block
     points: list[tuple[float, float]] = []
     for box in boxes:
-        if block is not None:
-            bx, by, bw, bh = block
-            cx, cy = sum(x for x, _ in box.quad) / 4, sum(y for _, y in box.quad) / 4
-            if not (bx <= cx <= bx + bw and by <= cy <= by + bh):
-                continue
-        points.extend(box.quad)
+        cx, cy = sum(x for x, _ in box.quad) / 4, sum(y for _, y in box.quad) / 4
+        if bx <= cx <= bx + bw and by <= cy <= by + bh:
+            points.extend(box.quad)
     return points
 
 
