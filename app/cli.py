@@ -78,6 +78,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         log_config=None,  # our structlog handler formats uvicorn's records too
         proxy_headers=True,
+        timeout_keep_alive=settings.keep_alive_s,
         timeout_graceful_shutdown=30,
     )
     return 0

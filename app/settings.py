@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     )
     # Local use only: every request acts as a reviewer named "local".
     auth_disabled: bool = False
+    # Seconds an idle keep-alive connection stays open. Longer than a pooled client's own idle
+    # window (httpx and many others: 5 s; proxies: up to 60 s), so the client closes first: with
+    # uvicorn's default of 5 s, a client reusing a connection as the server closed it saw a
+    # reset (1 ReadError in 18,414 requests under load; a known race of the two timers).
+    keep_alive_s: int = Field(default=75, ge=1, le=3600)
     # OCR holds a core for seconds: a small pool, a short queue, then 503 + Retry-After rather
     # than an unbounded backlog that times every client out.
     scan_workers: int = Field(default=2, ge=1, le=64)

@@ -1,7 +1,8 @@
 """Upload limits against the real server (uvicorn on loopback), where the transport is real:
 a body over the limit declared up front, streamed with chunked encoding, or sent under a
 Content-Length that lies, and clients that stall mid-body. Each is refused or dropped without a
-5xx, and the server keeps answering others."""
+5xx, and the server keeps answering others. And an idle keep-alive connection, reused, is
+answered."""
 
 from __future__ import annotations
 
@@ -165,3 +166,24 @@ def test_a_content_length_longer_than_the_body_does_not_tie_up_the_server(
         for sock in stalled:
             sock.close()
     _assert_still_serving(server)
+
+
+# A pooled client (httpx, and many others) keeps an idle connection this long, then closes it.
+CLIENT_IDLE_S = 5.0
+
+
+def test_an_idle_connection_outlives_a_pooled_clients_idle_window(server: LiveServer) -> None:
+    """A client that reuses its connection after 5 s idle gets an answer, not a reset: the
+    server's keep-alive (LABELSCAN_KEEP_ALIVE_S) is the longer of the two. With uvicorn's
+    default of 5 s, the server closed first, and a request sent at that moment failed."""
+    request = (
+        f"GET /healthz HTTP/1.1\r\nHost: {server.base_url.removeprefix('http://')}\r\n\r\n"
+    ).encode()
+    with contextlib.closing(_connect(server)) as sock:
+        sock.sendall(request)
+        assert _read_response(sock)[0] == 200
+        time.sleep(CLIENT_IDLE_S + 1.0)
+        sock.sendall(request)
+        status, headers, _ = _read_response(sock)
+    assert status == 200
+    assert headers.get("connection") != "close"
