@@ -81,7 +81,8 @@ _DOT_THOUSANDS = re.compile(r"^[1-9]\d{0,2}\.\d{2}0$")
 
 
 def parse_number(text: str) -> float:
-    """'1,000' -> 1000; '37,5' -> 37.5 (a decimal comma); '.5' -> 0.5."""
+    """'1,000' -> 1000; '37,5' -> 37.5 (a decimal comma); '.5' -> 0.5; '2,000.5' -> 2000.5
+    and '2.000,5' -> 2000.5 (with both marks, the later one is the decimal mark)."""
     text = text.strip()
     if text == "O":
         return 0.0
@@ -89,6 +90,12 @@ def parse_number(text: str) -> float:
         # "1.000 mcg": a thousands point (or a comma the camera read as one); labels do not
         # print decimals with trailing zeros.
         return float(text.replace(".", ""))
+    if "," in text and "." in text:
+        # "2,000.5" ran "2.000.5" into float() through the comma rule below (a fuzzed label
+        # crashed the parser).
+        if text.rfind(".") > text.rfind(","):
+            return float(text.replace(",", ""))
+        return float(text.replace(".", "").replace(",", "."))
     if "," in text:
         head, _, tail = text.rpartition(",")
         thousands = len(tail) == 3 and head not in ("", "0") and "." not in head
