@@ -18,12 +18,13 @@ from catalog.models import Unit
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|[.,]\d+|(?-i:O)(?=\s?(?:m?c?g)\b)"
 _OP = r"<|>|≤|≥|~|less\s+than|fewer\s+than|approx\.?"
 # "meg" and "mog" are how OCR engines commonly read "mcg", "pg" how they read "µg" (the
-# micro sign's tail taken for a p), and "1U" or "lU" (after a space) how they read "IU"; no
-# supplement label prints any of them as a unit. A "t" glued to a unit ("5 mgt") is a dagger
+# micro sign's tail taken for a p), "1U" or "lU" (after a space) how they read "IU", and
+# "kl" or "k]" before "/" how they read "kJ" ("1111kl/267kcal"); no facts panel prints any
+# of them as a unit. A "t" glued to a unit ("5 mgt") is a dagger
 # the camera read as a letter.
 _UNIT = (
     r"mg|milligrams?|mcg|meg|mog|µg|μg|ug|pg|micrograms?|ng|g|grams?|gram\(s\)|gm|"
-    r"i\.?u\.?|(?<=\s)[1l]u(?![a-z])|kcal|kj|cal(?:orie)?s?|calorie\(s\)|cfu|ml|milliliters?"
+    r"i\.?u\.?|(?<=\s)[1l]u(?![a-z])|kcal|kj|k[l\]](?=\s*/)|cal(?:orie)?s?|calorie\(s\)|cfu|ml|milliliters?"
 )
 _QUAL = r"dfe|ne|rae|alpha[- ]?tocopherol|a-?te|at"
 _MULT = r"billion|million|thousand|bn|b(?=\s*cfu)|m(?=\s*cfu)"
@@ -70,7 +71,8 @@ UNIT_ALIASES: dict[str, Unit] = {
     "iu": "IU", "1u": "IU", "lu": "IU", "i.u.": "IU", "i.u": "IU", "iu.": "IU",
     "kcal": "kcal", "cal": "kcal", "cals": "kcal", "calorie": "kcal", "calories": "kcal",
     "calorie(s)": "kcal",
-    "kj": "kJ", "cfu": "CFU", "ml": "mL", "milliliter": "mL", "milliliters": "mL",
+    "kj": "kJ", "kl": "kJ", "k]": "kJ",
+    "cfu": "CFU", "ml": "mL", "milliliter": "mL", "milliliters": "mL",
 }  # fmt: skip
 QUALIFIERS = {"dfe": "DFE", "ne": "NE", "rae": "RAE", "at": "alpha-tocopherol"}
 MULTIPLIERS = {"billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "m": 1e6, "thousand": 1e3}
@@ -239,14 +241,15 @@ def find_tail(line: str, allow_bare: bool = False) -> Tail | None:
     return None
 
 
-_NEXT_NAME = re.compile(r"\s*(?=[A-Z][A-Za-z])")
-_BARE_THEN_NAME = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s+(?=[A-Z][A-Za-z])")
+# The next row's name: a capitalised word, or an EU sub-row ("Fat 1.5g of which saturates
+# 0.3g", as a linear table prints it).
+_NEXT_NAME = re.compile(r"\s*(?=[A-Z][A-Za-z]|of\s+which\b)")
 _DV_THEN_NAME = re.compile(rf"(?<![\w.,])(?:{_NUM})\s*%(?=\s+[A-Z][A-Za-z])")
 _BARE_THEN_NAME = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s+(?=[A-Z][a-z])")
 # Every cut follows a number (its first character a digit or the misread O) and comes before
 # white space and a capitalised word; a line without both in that order has none.
 _NUMBER_CHAR = re.compile(r"[\dO]")
-_SPACE_THEN_NAME = re.compile(r"\s[A-Z][A-Za-z]")
+_SPACE_THEN_NAME = re.compile(r"\s(?:[A-Z][A-Za-z]|of\s+which\b)")
 
 
 def inline_row_ends(line: str) -> list[int]:

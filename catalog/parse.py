@@ -90,6 +90,10 @@ class _State:
     last: str = ""  # what the previous line was: "row", "serving_size", "footnote", ...
     # A serving label whose value is on the next line ("Servings Per Container:" / "30.").
     dangling: str = ""
+    # A second table repeating the rows in another basis ("per 100g", then "per serving"):
+    # where its rows begin, and which earlier rows have taken a column from it.
+    repeat_from: int | None = None
+    repeated: list[int] = field(default_factory=list)
 
 
 def parse_text(text: str) -> ScanResult:
@@ -301,6 +305,8 @@ def _feed(state: _State, line: Line) -> None:
     # "2 Tablets." ends with its full stop; "2 Vegetable" may wrap onto the next line.
     if state.result.panel.serving_size != size_before and not ends_sentence:
         state.last = "serving_size"
+    if _search(_BASIS_HEADING, text) and not parse_row(text):
+        _start_basis(state)
     per = _AMOUNT_PER.match(text)
     if per and per.end() < len(text):  # "Amount per serving: Calories 10"
         text = text[per.end() :]
@@ -335,6 +341,35 @@ _DANGLING_SERVING = re.compile(
 _SERVING_VALUE = re.compile(r"^\s*(?:about\s+|approx\.?\s+)?[\d½¼¾]", re.I)
 _SERVING_WRAP = re.compile(r"^[A-Za-z][A-Za-z-]*(?:\s+[A-Za-z][A-Za-z-]*){0,2}\.?$")
 _HEADING_REMNANT = re.compile(r"^\s*facts\b\s*", re.I)
+
+
+# The heading of an amount column's basis. After rows, it starts a second table: UK labels
+# print "Typical values per 100g" and then the same rows again "per serving 80g".
+_BASIS_HEADING = re.compile(
+    r"^\s*(?:typical\b|amount\s+per\b|per\s+(?:serving|portion|pack|100|\d))", re.I
+)
+
+
+def _start_basis(state: _State) -> None:
+    if any(i.amount is not None for i in state.result.ingredients):
+        _flush_pending(state)
+        _finish_blend(state)
+        state.repeat_from, state.repeated = len(state.result.ingredients), []
+
+
+def _repeats(state: _State, ing: Ingredient) -> Ingredient | None:
+    """The earlier row that a row of a second table repeats: same name and unit, later in the
+    first table than the rows already repeated (the tables list the rows in one order)."""
+    if state.repeat_from is None or ing.amount is None:
+        return None
+    key = normalize(ing.name)
+    start = state.repeated[-1] + 1 if state.repeated else 0
+    for index in range(start, state.repeat_from):
+        earlier = state.result.ingredients[index]
+        if earlier.blend is None and earlier.unit == ing.unit and normalize(earlier.name) == key:
+            state.repeated.append(index)
+            return earlier
+    return None
 
 
 def _read_heading(state: _State, text: str) -> str:
@@ -443,6 +478,12 @@ def _read_row_line(state: _State, line: Line, text: str, *, continues_row: bool)
                 state.pending = []
             else:
                 _flush_pending(state)
+            # "Total Fat  Less than 65g 80g" is the footnote table, even beside a row.
+            state.footnotes += [ing.text for ing in rows if _restates_daily_values(ing)]
+            rows = [ing for ing in rows if not _restates_daily_values(ing)]
+            if not rows:
+                state.last = "footnote"
+                return
             for ing in rows:
                 _place_row(state, line, ing)
             return
@@ -459,10 +500,35 @@ def _read_row_line(state: _State, line: Line, text: str, *, continues_row: bool)
     state.last = "pending"
 
 
+_REFERENCE_CALORIES = (2000.0, 2500.0)
+
+
+def _restates_daily_values(ing: Ingredient) -> bool:
+    """A line of the footnote table of older US Nutrition Facts panels ("Calories: 2,000
+    2,500", "Total Fat  Less than 65g 80g"): the Daily Values for 2,000 and 2,500 calories,
+    not the food's amounts. Known by its first amount being the nutrient's (pre-2020) Daily
+    Value, with "less than" or a second column that is no smaller."""
+    others = [c.get("amount") for c in ing.extra_columns]
+    if ing.nutrient == "calories":
+        return (ing.amount, others[:1]) == (_REFERENCE_CALORIES[0], [_REFERENCE_CALORIES[1]])
+    nutrient = lexicon().nutrients.get(ing.nutrient or "")
+    dv = nutrient.dv_pre2020 if nutrient else None
+    if dv is None or ing.amount != dv.amount or ing.unit != dv.unit:
+        return False
+    return ing.amount_operator == "<" or any(
+        isinstance(a, float) and a >= dv.amount for a in others
+    )
+
+
 def _names_nutrient(text: str) -> bool:
     """Whether the line's name (before any "(as ...") is a nutrient's: the start of a row of
     its own ("Vitamin B12 (as", "lodine (as 75 mcg")."""
     return lexicon().nutrient_id(split_name(text).name) is not None
+
+
+# "of which" alone on its line starts the name of the row below ("Fat 1.5g" / "of which" /
+# "- saturates 0.3g"), it does not end the row above.
+_SUB_ROW = re.compile(r"^\s*of\s+which\b", re.I)
 
 
 def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
@@ -472,7 +538,7 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     the joined name is a nutrient (or a salt, or a co-ingredient) the row's name alone is
     not."""
     ingredients = state.result.ingredients
-    if state.pending or not ingredients or parse_row(text):
+    if state.pending or not ingredients or parse_row(text) or _SUB_ROW.match(text):
         return False
     previous = ingredients[-1]
     if previous.blend is not None or (previous.is_blend and not _open_bracket(previous.text)):
@@ -561,11 +627,14 @@ def _union(a: BBox | None, b: BBox | None) -> BBox | None:
 
 
 _ENERGY_PAIR = {"kJ": "kcal", "kcal": "kJ"}
+_BRACKETED_ONLY = re.compile(r"(?:\s*\([^()]*\))+\s*")
 
 
 def _read_energy_continuation(state: _State, line: Line, text: str) -> bool:
     """ "Energy 1284 kJ" then "305 kcal" on a line of its own: the same row in the other
     unit (EU tables print energy twice)."""
+    if _BRACKETED_ONLY.fullmatch(text):  # "Energy 126 kJ 832 kJ" then "(30 Cal) (199 Cal)"
+        text = text.replace("(", " ").replace(")", " ")
     rows = parse_row(text)
     if not rows or rows[0].name or not state.result.ingredients or state.pending:
         return False
@@ -716,6 +785,13 @@ def _indented_under_blend(state: _State, line: Line) -> bool | None:
 def _place_row(state: _State, line: Line, ing: Ingredient) -> None:
     ing.bbox = line.bbox
     ing.confidence = min(ing.confidence, line.confidence)
+    earlier = _repeats(state, ing)
+    if earlier is not None:
+        earlier.extra_columns.append(
+            {"amount": ing.amount, "unit": ing.unit, "dv_percent": ing.dv_percent}
+        )
+        earlier.extra_columns += ing.extra_columns
+        return
     if state.blend is not None and _belongs_to_blend(state, line, ing):
         ing.blend = state.blend.name
         state.result.ingredients.append(ing)

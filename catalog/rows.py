@@ -157,7 +157,15 @@ def _find_row_tail(text: str) -> tuple[str, Tail] | None:
 _HEADING_BEFORE_AMOUNT = re.compile(
     r"(?:\bper|\beach|\bserving\s+size|\bservings?|\bcontains|\bprovides)\s*:?\s*$", re.I
 )
-_HEADING_NAME = re.compile(r"^\s*(?:per|par|pour|each|amount\s+per)\b", re.I)
+# "Typical values per 100g", "Typical per serving 80g %RI*": the column headings of EU and UK
+# tables (the amount is the basis of the column, not a nutrient's).
+_HEADING_NAME = re.compile(
+    r"^\s*(?:per|par|pour|each|amount\s+per|typical|values?)\b|%\s*R[I1l]\b|\breference\s+intake",
+    re.I,
+)
+# "Calories 5 % Daily Value*": US panels print the %DV column's heading on the calories row's
+# line.
+_DV_HEADING_AFTER = re.compile(r"\s*%\s*dail[yv]\s+value\s*[*\"]?\s*$", re.I)
 _DV_ONLY_ROW = re.compile(
     r"^(?P<name>[A-Za-z][\w .,'/-]*?)\s+\(?\s*(?P<dvop><)?\s*(?P<dv>\d{1,3})\s*%\s*(?:dv)?\s*\)?"
     r"\s*$",
@@ -199,7 +207,7 @@ def _dv_only_row(text: str, fuzzy: bool) -> list[Ingredient]:
 def parse_row(text: str, *, fuzzy: bool = False) -> list[Ingredient]:
     """The ingredients one row declares ([] when the line holds no amount). Usually one; an
     energy row printed in kJ and kcal gives one per unit."""
-    text = clean(text)
+    text = _DV_HEADING_AFTER.sub("", clean(text))
     found = _find_row_tail(text)
     if found is None:
         return _dv_only_row(text, fuzzy)
@@ -207,7 +215,7 @@ def parse_row(text: str, *, fuzzy: bool = False) -> list[Ingredient]:
     head = text[: tail.start]
     if _inside_form_group(head):
         return []  # "Magnesium (from 2,000 mg": the amount of a form, the row goes on below
-    if _HEADING_BEFORE_AMOUNT.search(head) or _HEADING_NAME.match(head):
+    if _HEADING_BEFORE_AMOUNT.search(head) or _HEADING_NAME.search(head):
         return []  # "Per 100 g", "Per 250 mL / par", "Serving size 2 capsules": headings
     parts = split_name(text[: tail.start])
     lex = lexicon()
@@ -228,6 +236,7 @@ def parse_row(text: str, *, fuzzy: bool = False) -> list[Ingredient]:
                 col.unit = col.unit or unit
         elif columns[0].dv_percent is None:
             return []  # a bare number with nothing to say it is an amount
+    columns = _energy_alternates(columns)
     energy_units = [c.unit for c in columns]
     if len(columns) > 1 and set(energy_units) == {"kJ", "kcal"}:
         return [
@@ -235,6 +244,22 @@ def parse_row(text: str, *, fuzzy: bool = False) -> list[Ingredient]:
             for unit in ("kJ", "kcal")
         ]
     return [_build(lex, text, parts, nutrient, columns)]
+
+
+_ENERGY_UNITS = {"kJ", "kcal"}
+
+
+def _energy_alternates(columns: list[Column]) -> list[Column]:
+    """ "Energy 712 kJ (170 Cal)": the bracketed amount is the same energy in the other unit,
+    a value of its own (EU and Australian tables print both), not a note on the first; it
+    becomes a column so that the row splits into one per unit below."""
+    out: list[Column] = []
+    for col in columns:
+        out.append(col)
+        if {col.unit, col.alt_unit} == _ENERGY_UNITS and col.alt_amount is not None:
+            out.append(Column(amount=col.alt_amount, unit=col.alt_unit))
+            col.alt_amount = col.alt_unit = None
+    return out
 
 
 def _build(

@@ -27,6 +27,12 @@ def _check(result: ScanResult, expect: dict[str, Any]) -> list[str]:
         have_rows = [[i.name, i.blend, i.forms, i.amount, i.unit] for i in result.ingredients]
         if have_rows != expect["ingredients"]:
             problems.append(f"ingredients: expected {expect['ingredients']}, got {have_rows}")
+    if "extra_columns" in expect:
+        have_extra = [
+            [[c["amount"], c["unit"]] for c in i.extra_columns] for i in result.ingredients
+        ]
+        if have_extra != expect["extra_columns"]:
+            problems.append(f"extra_columns: expected {expect['extra_columns']}, got {have_extra}")
     if "row0" in expect and result.ingredients:
         problems += differences(result.ingredients[0], expect["row0"])
     if "other_ingredients" in expect and result.other_ingredients != expect["other_ingredients"]:
