@@ -61,6 +61,8 @@ _DV_ONLY = re.compile(rf"(?:{_DV_NUMBER})", re.IGNORECASE)
 # ("1.5"); after an abbreviation's full stop it may ("Cholest.15mg").
 _START = re.compile(rf"(?<![\w,/-])(?<!\d\.)(?:{_OP})?\s*(?:{_NUM})", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s*[|/;]?\s*")
+# A whole number alone after an amount with its unit, at the end of the line.
+_DV_LOST_SIGN = re.compile(r"(?:[1-9]\d{0,2}|0)[\s.]*")
 _END_JUNK = re.compile(r"[\s.·:|_-]*")
 
 UNIT_ALIASES: dict[str, Unit] = {
@@ -196,6 +198,12 @@ def _read_columns(line: str, pos: int, pattern: re.Pattern[str]) -> list[Column]
             # A %DV with no amount of its own: the first column's when it printed none
             # ("2g* 3%"), else a further column that prints only a %DV ("with milk: 3%").
             m = _DV_ONLY.match(line, pos)
+            lost = _DV_LOST_SIGN.fullmatch(line, pos)
+            if lost and columns[-1].unit is not None and columns[-1].dv_percent is None:
+                # "Total Carbohydrate 38g 13": the %DV column, its "%" lost by the camera. The
+                # row is kept; the number is not taken as its %DV, which decides a mineral's
+                # basis, on a reading that already dropped a character.
+                return columns
             if m and m.end() > pos:
                 col = _column(m, bare=True, dv_only=True)
                 first = columns[-1]

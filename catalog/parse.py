@@ -567,6 +567,9 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     better_herb = bool(lex.coingredient_ids(joined[0].name)) and not lex.coingredient_ids(
         previous.name
     )
+    # "Magtein® Magnesium 1,200 mg" then "L-Threonate": the line is the rest of the form the
+    # row's brand already named.
+    own_form = _names_own_form(previous, text)
     if not (
         _open_bracket(head)
         or text[:1].islower()
@@ -574,6 +577,7 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
         or better_name
         or better_form
         or better_herb
+        or own_form
     ):
         return False
     first = joined[0]
@@ -584,6 +588,19 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
 
 
 _BLEND_NAME_END = re.compile(r"^(?P<rest>[^:\d]{0,40}?\bblend)\s*:\s*(?P<members>.*)$", re.I)
+
+
+def _names_own_form(row: Ingredient, text: str) -> bool:
+    """Whether `text` alone (no amount) names, after the row's mineral, a form the row's name
+    (not an "(as ...)" group) gave it."""
+    lex = lexicon()
+    if not row.forms or not lex.is_mineral(row.nutrient) or any(ch.isdigit() for ch in text):
+        return False
+    if "(" in row.text or "[" in row.text:
+        return False
+    mineral = lex.nutrients[row.nutrient or ""].name
+    salt = lex.salt_named(f"{mineral} {text}")
+    return salt is not None and salt[1] in row.forms
 
 
 def _read_blend_name_wrap(state: _State, line: Line, text: str) -> bool:
