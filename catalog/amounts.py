@@ -20,8 +20,7 @@ _OP = r"<|>|≤|≥|~|less\s+than|fewer\s+than|approx\.?"
 # "meg" and "mog" are how OCR engines commonly read "mcg", "pg" how they read "µg" (the
 # micro sign's tail taken for a p), "1U" or "lU" (after a space) how they read "IU", and
 # "kl" or "k]" before "/" how they read "kJ" ("1111kl/267kcal"); no facts panel prints any
-# of them as a unit. A "t" glued to a unit ("5 mgt") is a dagger
-# the camera read as a letter.
+# of them as a unit. A "t" glued to a unit ("5 mgt") is a dagger the camera read as a letter.
 _UNIT = (
     r"mg|milligrams?|mcg|meg|mog|µg|μg|ug|pg|micrograms?|ng|g|grams?|gram\(s\)|gm|"
     r"i\.?u\.?|(?<=\s)[1l]u(?![a-z])|kcal|kj|k[l\]](?=\s*/)|cal(?:orie)?s?|calorie\(s\)|cfu|ml|milliliters?"
@@ -195,15 +194,19 @@ def _read_columns(line: str, pos: int, pattern: re.Pattern[str]) -> list[Column]
     while True:
         m = pattern.match(line, pos)
         if (not m or m.end() == pos) and columns:
-            # A %DV with no amount of its own: the first column's when it printed none
-            # ("2g* 3%"), else a further column that prints only a %DV ("with milk: 3%").
-            m = _DV_ONLY.match(line, pos)
-            lost = _DV_LOST_SIGN.fullmatch(line, pos)
-            if lost and columns[-1].unit is not None and columns[-1].dv_percent is None:
+            last = columns[-1]
+            if (
+                last.unit is not None
+                and last.dv_percent is None
+                and _DV_LOST_SIGN.fullmatch(line, pos)
+            ):
                 # "Total Carbohydrate 38g 13": the %DV column, its "%" lost by the camera. The
                 # row is kept; the number is not taken as its %DV, which decides a mineral's
                 # basis, on a reading that already dropped a character.
                 return columns
+            # A %DV with no amount of its own: the first column's when it printed none
+            # ("2g* 3%"), else a further column that prints only a %DV ("with milk: 3%").
+            m = _DV_ONLY.match(line, pos)
             if m and m.end() > pos:
                 col = _column(m, bare=True, dv_only=True)
                 first = columns[-1]

@@ -479,8 +479,13 @@ def _read_row_line(state: _State, line: Line, text: str, *, continues_row: bool)
             else:
                 _flush_pending(state)
             # "Total Fat  Less than 65g 80g" is the footnote table, even beside a row.
-            state.footnotes += [ing.text for ing in rows if _restates_daily_values(ing)]
-            rows = [ing for ing in rows if not _restates_daily_values(ing)]
+            kept = []
+            for ing in rows:
+                if _restates_daily_values(ing):
+                    state.footnotes.append(ing.text)
+                else:
+                    kept.append(ing)
+            rows = kept
             if not rows:
                 state.last = "footnote"
                 return

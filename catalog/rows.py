@@ -37,6 +37,7 @@ INCLUDES = re.compile(
 _NAME_UNIT = re.compile(r"\b(?:kj|kcal)\b")
 _NAME_UNIT_PRINTED = re.compile(r"\s*\b(?:kJ|kcal|KJ|KCAL|Kcal)\b\s*")
 _ENERGY = re.compile(r"\b(?:energy|calories|calorie|cal|kcal)\b")
+_ENERGY_UNITS = {"kJ", "kcal"}
 
 
 # "+ Trans", "• Sodium": a sub-row marker before the name.
@@ -238,15 +239,12 @@ def parse_row(text: str, *, fuzzy: bool = False) -> list[Ingredient]:
             return []  # a bare number with nothing to say it is an amount
     columns = _energy_alternates(columns)
     energy_units = [c.unit for c in columns]
-    if len(columns) > 1 and set(energy_units) == {"kJ", "kcal"}:
+    if len(columns) > 1 and set(energy_units) == _ENERGY_UNITS:
         return [
             _build(lex, text, parts, nutrient, [c for c in columns if c.unit == unit])
             for unit in ("kJ", "kcal")
         ]
     return [_build(lex, text, parts, nutrient, columns)]
-
-
-_ENERGY_UNITS = {"kJ", "kcal"}
 
 
 def _energy_alternates(columns: list[Column]) -> list[Column]:
