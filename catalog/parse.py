@@ -53,7 +53,7 @@ _SERVINGS = re.compile(
 )
 _SERVING_COUNT = re.compile(r"^\s*(?:about\s+)?(\d+(?:\.\d+)?)\b")
 _COLUMN_HEADING = re.compile(
-    r"^\s*(?:amount\s+per|per\s+(?:serving|\d|one|two|100)|%\s*(?:daily\s+value|dv)|"
+    r"^\s*(?:amount\s+per|per\s*\d|per\s+(?:serving|one|two)|%\s*(?:daily\s+value|dv)|"
     r"%\s*d\.?v|each\s+\w+\s+contains|\*+\s*%?\s*daily\s+value|daily\s+value)",
     re.I,
 )
@@ -346,7 +346,7 @@ _HEADING_REMNANT = re.compile(r"^\s*facts\b\s*", re.I)
 # The heading of an amount column's basis. After rows, it starts a second table: UK labels
 # print "Typical values per 100g" and then the same rows again "per serving 80g".
 _BASIS_HEADING = re.compile(
-    r"^\s*(?:typical\b|amount\s+per\b|per\s+(?:serving|portion|pack|100|\d))", re.I
+    r"^\s*(?:typical\b|amount\s+per\b|per\s*\d|per\s+(?:serving|portion|pack))", re.I
 )
 
 

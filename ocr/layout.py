@@ -2,10 +2,10 @@
 
 Engines return line segments (RapidOCR's, or Tesseract's words joined while under 0.6 of their
 height apart) in no useful order, and on a photo the rows are tilted and, around a bottle,
-curved. Lines are built by chaining: boxes are
-taken left to right and each joins the line whose last box it overlaps vertically (after
-undoing the page's tilt), so a row that drifts up or down across the panel stays one row. The
-name, amount and %DV columns end up on one line, as the parser expects.
+curved. Lines are built by chaining: after undoing the page's tilt, boxes are taken left to
+right and each joins the line whose last box, carried on along the local slope of the text,
+meets it, so a row that drifts up or down across the panel stays one row. The name, amount and
+%DV columns end up on one line, as the parser expects.
 """
 
 from __future__ import annotations
@@ -28,20 +28,35 @@ _HEADING_EM = 1.8
 # A box whose top edge is steeper than this is vertical text (a rotated page or a barcode
 # digit column) and is not used to estimate the tilt.
 _MAX_TILT_DEG = 30.0
+# A box this many times longer than high shows the slope of its line.
+_SLOPE_MIN_LENGTH = 2.5
+# Boxes within this many text heights above or below a short box tell its slope.
+_SLOPE_BAND_EM = 2.0
 
 
 @dataclass(slots=True)
 class _Placed:
+    """A box in deskewed coordinates: its extent, and the vertical span of its left and right
+    ends (a tilted box's extent is taller than its text; its ends are not)."""
+
     box: TextBox
-    x0: float  # deskewed coordinates
+    x0: float
     x1: float
     y0: float
     y1: float
+    left: tuple[float, float]  # top and bottom of the left end
+    right: tuple[float, float]
+    slope: float | None  # dy/dx of the text's centre line, when the box is long enough to tell
+
+    @property
+    def end_height(self) -> float:
+        return max(self.left[1] - self.left[0], self.right[1] - self.right[0])
 
 
 @dataclass(slots=True)
 class _Row:
     items: list[_Placed] = field(default_factory=list)
+    slope: float = 0.0  # where the row runs on, after its last box
 
     @property
     def last(self) -> _Placed:
@@ -60,20 +75,55 @@ def tilt_degrees(boxes: list[TextBox]) -> float:
     return statistics.median(angles) if angles else 0.0
 
 
+def _end(points: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """x, top and bottom of a box end given by its two corners."""
+    (xa, ya), (xb, yb) = points
+    return (xa + xb) / 2, min(ya, yb), max(ya, yb)
+
+
 def _deskew(boxes: list[TextBox], degrees: float) -> list[_Placed]:
     rad = math.radians(-degrees)
     cos, sin = math.cos(rad), math.sin(rad)
     placed = []
     for b in boxes:
-        xs = [x * cos - y * sin for x, y in b.quad]
-        ys = [x * sin + y * cos for x, y in b.quad]
-        placed.append(_Placed(b, min(xs), max(xs), min(ys), max(ys)))
+        corners = sorted((x * cos - y * sin, x * sin + y * cos) for x, y in b.quad)
+        lx, ltop, lbottom = _end(corners[:2])
+        rx, rtop, rbottom = _end(corners[2:])
+        height = max(lbottom - ltop, rbottom - rtop)
+        slope = None
+        if rx - lx > _SLOPE_MIN_LENGTH * height > 0:
+            slope = ((rtop + rbottom) - (ltop + lbottom)) / 2 / (rx - lx)
+            if abs(slope) > math.tan(math.radians(_MAX_TILT_DEG)):
+                slope = None
+        xs, ys = [x for x, _ in corners], [y for _, y in corners]
+        placed.append(
+            _Placed(b, min(xs), max(xs), min(ys), max(ys), (ltop, lbottom), (rtop, rbottom), slope)
+        )
     return placed
 
 
-def _overlap(a: _Placed, b: _Placed) -> float:
-    inter = min(a.y1, b.y1) - max(a.y0, b.y0)
-    smaller = min(a.y1 - a.y0, b.y1 - b.y0)
+def _local_slope(p: _Placed, placed: list[_Placed], em: float) -> float:
+    """How the text runs at a box too short to tell by itself: the median slope of the long
+    boxes in a band of rows around it. A page bent around a bottle, or photographed at an
+    angle, tilts one part of the panel more than another, so one angle for the whole page
+    leaves some rows half a row off their amounts."""
+    centre = (p.y0 + p.y1) / 2
+    near = [
+        q.slope
+        for q in placed
+        if q.slope is not None and abs((q.y0 + q.y1) / 2 - centre) <= _SLOPE_BAND_EM * em
+    ]
+    return statistics.median(near) if near else 0.0
+
+
+def _follows(row: _Row, p: _Placed) -> float:
+    """How well `p` continues `row`: the row's last box, carried on along the row's slope to
+    where `p` starts, against `p`'s left end; the overlap as a share of the smaller height."""
+    last = row.last
+    shift = row.slope * max(0.0, p.x0 - last.x1)
+    top, bottom = last.right[0] + shift, last.right[1] + shift
+    inter = min(bottom, p.left[1]) - max(top, p.left[0])
+    smaller = min(bottom - top, p.left[1] - p.left[0])
     return inter / smaller if smaller > 0 else 0.0
 
 
@@ -82,26 +132,28 @@ def group_rows(boxes: list[TextBox]) -> list[list[TextBox]]:
     if not boxes:
         return []
     placed = sorted(_deskew(boxes, tilt_degrees(boxes)), key=lambda p: p.x0)
-    em = statistics.median(p.y1 - p.y0 for p in placed)
+    em = statistics.median(p.end_height for p in placed)
+    slopes = [p.slope if p.slope is not None else _local_slope(p, placed, em) for p in placed]
     rows: list[_Row] = []
-    for p in placed:
-        if p.y1 - p.y0 > _HEADING_EM * em:
-            rows.append(_Row([p]))  # a heading in large type ("Nutrition Facts") stands alone
-            continue
+    for p, slope in zip(placed, slopes, strict=True):
+        # A heading in large type ("Nutrition Facts") is a line of its own: its words join each
+        # other, never a row of the table.
+        heading = p.end_height > _HEADING_EM * em
         best: _Row | None = None
         best_overlap = _MIN_OVERLAP
         for row in rows:
-            if row.last.y1 - row.last.y0 > _HEADING_EM * em:
+            if (row.last.end_height > _HEADING_EM * em) != heading:
                 continue
-            if row.last.x1 > p.x0 + 0.5 * (p.y1 - p.y0):
+            if row.last.x1 > p.x0 + 0.5 * p.end_height:
                 continue  # the row already reaches past this box: it belongs elsewhere
-            ov = _overlap(row.last, p)
+            ov = _follows(row, p)
             if ov >= best_overlap:
                 best, best_overlap = row, ov
         if best is None:
-            rows.append(_Row([p]))
-        else:
-            best.items.append(p)
+            best = _Row()
+            rows.append(best)
+        best.items.append(p)
+        best.slope = slope
     # By top edge: a heading in large type that spans two rows comes before them.
     rows.sort(key=lambda r: statistics.median(i.y0 for i in r.items))
     return [[i.box for i in r.items] for r in rows]

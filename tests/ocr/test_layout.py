@@ -56,6 +56,32 @@ def test_tilted_rows_stay_apart(angle: float) -> None:
                                          "Copper 1 mg"]  # fmt: skip
 
 
+@pytest.mark.parametrize("angle", [-5.0, 5.0])
+def test_a_bent_page_is_followed_by_the_local_tilt(angle: float) -> None:
+    """A page bent around a bottle: the top table runs at `angle`, the bottom one level, so the
+    page's median tilt is level. Each row runs on along the tilt of its own boxes (the long
+    names), and a short box takes the tilt of the long ones around it."""
+    slope = math.tan(math.radians(angle))
+    boxes = []
+    for i, (name, width, amount) in enumerate([("Energy", 200, "257kJ"), ("Fat", 40, "0.5g"),
+                                               ("Carbohydrate", 200, "15g")]):  # fmt: skip
+        y = 40 + 26 * i
+        boxes.append(box(name, 10, y, width, angle=angle))
+        boxes.append(box(amount, 420, y + 410 * slope, 50, angle=angle))
+    level = ["Fibre", "Protein", "Salt", "Sugars", "Starch", "Sodium"]
+    for i, name in enumerate(level):
+        y = 200 + 26 * i
+        boxes.append(box(name, 10, y, 200))
+        boxes.append(box(f"{i + 1}.0g", 420, y, 50))
+    assert tilt_degrees(boxes) == pytest.approx(0.0, abs=0.5)
+    assert _texts(group_rows(boxes)) == [
+        "Energy 257kJ",
+        "Fat 0.5g",
+        "Carbohydrate 15g",
+        *[f"{name} {i + 1}.0g" for i, name in enumerate(level)],
+    ]
+
+
 def test_curved_rows_are_chained_box_to_box() -> None:
     """Around a bottle a row bends; each box joins the row of its left neighbour."""
     boxes = []
