@@ -28,6 +28,7 @@ _HEADING_EM = 1.8
 # A box whose top edge is steeper than this is vertical text (a rotated page or a barcode
 # digit column) and is not used to estimate the tilt.
 _MAX_TILT_DEG = 30.0
+_MAX_SLOPE = math.tan(math.radians(_MAX_TILT_DEG))
 # A box this many times longer than high shows the slope of its line.
 _SLOPE_MIN_LENGTH = 2.5
 # Boxes within this many text heights above or below a short box tell its slope.
@@ -89,16 +90,12 @@ def _deskew(boxes: list[TextBox], degrees: float) -> list[_Placed]:
         corners = sorted((x * cos - y * sin, x * sin + y * cos) for x, y in b.quad)
         lx, ltop, lbottom = _end(corners[:2])
         rx, rtop, rbottom = _end(corners[2:])
-        height = max(lbottom - ltop, rbottom - rtop)
-        slope = None
-        if rx - lx > _SLOPE_MIN_LENGTH * height > 0:
-            slope = ((rtop + rbottom) - (ltop + lbottom)) / 2 / (rx - lx)
-            if abs(slope) > math.tan(math.radians(_MAX_TILT_DEG)):
-                slope = None
         xs, ys = [x for x, _ in corners], [y for _, y in corners]
-        placed.append(
-            _Placed(b, min(xs), max(xs), min(ys), max(ys), (ltop, lbottom), (rtop, rbottom), slope)
-        )
+        p = _Placed(b, min(xs), max(xs), min(ys), max(ys), (ltop, lbottom), (rtop, rbottom), None)
+        if rx - lx > _SLOPE_MIN_LENGTH * p.end_height > 0:
+            slope = ((rtop + rbottom) - (ltop + lbottom)) / 2 / (rx - lx)
+            p.slope = slope if abs(slope) <= _MAX_SLOPE else None
+        placed.append(p)
     return placed
 
 
