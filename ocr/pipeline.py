@@ -5,9 +5,11 @@ Steps, cheapest first, so that the expensive reading runs only on the panel:
 2. on a large photo, find text regions on a small copy and keep the densest block (the panel),
    then crop it from the full-resolution image and scale it so its text is the height the
    recogniser reads best; a small photo is read whole;
-3. read; if the reading looks like a page turned 90 or 180 degrees, turn it and read again;
-4. rebuild rows from the boxes (`layout`), with every box mapped back to the photo's pixels;
-5. judge the photo (`quality`) and look for a barcode.
+3. sharpen what is to be read when it is out of focus (`deblur`: the blur is measured on the
+   pixels the engine gets, and deconvolved);
+4. read; if the reading looks like a page turned 90 or 180 degrees, turn it and read again;
+5. rebuild rows from the boxes (`layout`), with every box mapped back to the photo's pixels;
+6. judge the photo (`quality`, on the photo as sent) and look for a barcode.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import numpy as np
 
 from catalog.parse import Line
 from ocr.barcode import read_barcodes, upc_of
+from ocr.deblur import sharpened
 from ocr.engines import Engine, EngineName, get_engine
 from ocr.image import decode, downscale, rotate
 from ocr.layout import stacked_blocks, to_lines
@@ -208,6 +211,7 @@ def _read_turned(rgb: Image, turns: int, engine: Engine) -> _Reading:
     else:
         read, reading = page, _Reading(page, 0, [])
     reading.turns = turns
+    read, _ = sharpened(read)
     reading.boxes = engine.recognize(read)
     if reading.block is None and reading.boxes:
         block = densest_block(reading.boxes, read.shape[:2])
