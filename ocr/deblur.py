@@ -4,8 +4,10 @@ blurred past what the detector copes with, sharpen it by Wiener deconvolution.
 PP-OCR's detector finds text by its edges. On a photo out of focus by a Gaussian of about a
 fifth of the x-height its probability map is empty between the panel's rules, though the rows
 are readable by eye; contrast stretching, CLAHE, unsharp masks of a few pixels and lower
-detector thresholds did not bring them back. Deconvolving with a Gaussian of the blur's own
-width does: the edges come back and both the detector and the recogniser read the rows.
+detector thresholds did not bring them back. Deconvolving with a Gaussian somewhat narrower
+than the blur does: the edges come back and both the detector and the recogniser read the rows.
+The photo is still judged blurred (`quality`) on its own pixels, so the app still asks for a
+better one; this only recovers what can be read from it.
 
 The blur is estimated from the image itself by the re-blur gradient ratio (Zhuo and Sim,
 "Defocus map estimation from a single image", Pattern Recognition 44(9), 2011): at an edge
