@@ -203,7 +203,7 @@ def _crop_for_reading(page: Image, engine: Engine) -> tuple[Image, _Reading]:
     return read, reading
 
 
-def _read_turned(rgb: Image, turns: int, engine: Engine) -> _Reading:
+def _read_turned(rgb: Image, turns: int, engine: Engine, sharpen: bool = True) -> _Reading:
     page = rotate(rgb, turns) if turns else rgb
     height, width = page.shape[:2]
     if max(height, width) > READ_WHOLE_MAX_SIDE or height * width > READ_WHOLE_MAX_PIXELS:
@@ -211,7 +211,8 @@ def _read_turned(rgb: Image, turns: int, engine: Engine) -> _Reading:
     else:
         read, reading = page, _Reading(page, 0, [])
     reading.turns = turns
-    read, _ = sharpened(read)
+    if sharpen:
+        read, _ = sharpened(read)
     reading.boxes = engine.recognize(read)
     if reading.block is None and reading.boxes:
         block = densest_block(reading.boxes, read.shape[:2])
@@ -228,16 +229,16 @@ def _mostly_vertical(boxes: list[TextBox]) -> bool:
     return len(boxes) >= 3 and tall >= 0.6 * len(boxes)
 
 
-def _read_upright(rgb: Image, engine: Engine) -> _Reading:
+def _read_upright(rgb: Image, engine: Engine, sharpen: bool = True) -> _Reading:
     """Reads the photo as it stands; when the text comes out sideways (tall boxes) or with
     almost no panel words (upside down), reads it turned and keeps the reading with the most
     panel words in horizontal lines. One reading for an upright panel, at most three."""
-    first = _read_turned(rgb, 0, engine)
+    first = _read_turned(rgb, 0, engine, sharpen)
     if _panel_words(first.boxes) >= _UPRIGHT_WORDS and not _mostly_vertical(first.boxes):
         return first
     readings = [first]
     for turns in (1, 3) if _mostly_vertical(first.boxes) else (2,):
-        readings.append(_read_turned(rgb, turns, engine))
+        readings.append(_read_turned(rgb, turns, engine, sharpen))
     return max(readings, key=lambda r: (not _mostly_vertical(r.boxes), _panel_words(r.boxes)))
 
 
@@ -324,13 +325,14 @@ def read_photo(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    sharpen: bool = True,
 ) -> PageReading:
     """Reads one photo. Raises ocr.errors.ImageError for bad bytes (or over the limits) and
     EngineError when the engine fails; everything else about a poor photo is reported in
-    `quality`."""
+    `quality`. `sharpen=False` reads a blurred photo as it is (benchmarks compare the two)."""
     decoded = decode(data, max_bytes=max_bytes, max_pixels=max_pixels)
     engine = get_engine(engine_name)
-    reading = _read_upright(decoded.rgb, engine)
+    reading = _read_upright(decoded.rgb, engine, sharpen)
     height, width = decoded.rgb.shape[:2]
     lines = to_lines(reading.boxes, scale=reading.scale, offset=reading.offset)
     page_h, page_w = reading.page.shape[:2]

@@ -1,0 +1,84 @@
+"""Real photos out of focus: row accuracy with and without deconvolution, in one run.
+
+Clear real photos (truth `legible: full`, the first --limit of them) are blurred by a Gaussian
+of each --sigmas value (px of the photo as stored, after EXIF orientation), saved as JPEG and
+read by the pipeline twice: as it is (`sharpen=False`) and deconvolved first (the default,
+ocr/deblur.py). Rows count as in bench/ocr_accuracy.py (name, amount and unit). Precision is
+printed beside recall: deconvolution that rings makes confident wrong digits, and a wrong row
+is worse for the user than a missing one.
+
+    python bench/blur_robustness.py                       # 25 photos, sigma 0, 2, 3, 4
+    python bench/blur_robustness.py --limit 60 --sigmas 0,1.5,2.5,3.5,5
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.rowmatch import ZERO, Counts, Row, count
+from bench.shared_data import REPO, shared_data
+
+TRUTH_REAL = REPO / "bench" / "truth" / "real"
+
+
+def _clear_photos(limit: int) -> list[tuple[str, Path, list[Row]]]:
+    photos = []
+    for path in sorted(TRUTH_REAL.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("legible") != "full":
+            continue
+        rows = [Row(str(r["name"]), r.get("amount"), r.get("unit")) for r in data["rows"]]
+        photos.append((path.stem, shared_data() / data["image"], rows))
+    return photos[:limit]
+
+
+def _blurred_jpeg(photo: Path, sigma: float) -> bytes:
+    from PIL import Image, ImageFilter, ImageOps
+
+    with Image.open(photo) as opened:
+        image = ImageOps.exif_transpose(opened).convert("RGB")
+    if sigma > 0:
+        image = image.filter(ImageFilter.GaussianBlur(sigma))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def _rows(data: bytes, sharpen: bool) -> list[Row]:
+    from app.scan import result_of_page
+    from ocr.pipeline import read_photo
+
+    result = result_of_page(read_photo(data, sharpen=sharpen))
+    return [Row(i.name, i.amount, i.unit) for i in result.ingredients]
+
+
+def _fmt(c: Counts) -> str:
+    return f"P {c.precision:.3f} R {c.recall:.3f} F1 {c.f1:.3f} ({c.matched}/{c.expected})"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=25, help="clear real photos to blur")
+    ap.add_argument("--sigmas", default="0,2,3,4", help="Gaussian sigmas in px, comma-separated")
+    args = ap.parse_args()
+    sigmas = [float(s) for s in args.sigmas.split(",")]
+    photos = _clear_photos(args.limit)
+    print(f"{len(photos)} clear real photos, sigmas {sigmas}")
+    for sigma in sigmas:
+        totals = {False: ZERO, True: ZERO}
+        for _, path, truth in photos:
+            data = _blurred_jpeg(path, sigma)
+            for sharpen in (False, True):
+                totals[sharpen] = totals[sharpen] + count(_rows(data, sharpen), truth)
+        print(f"  sigma {sigma:4.1f}  as it is     {_fmt(totals[False])}")
+        print(f"  sigma {sigma:4.1f}  deconvolved  {_fmt(totals[True])}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
