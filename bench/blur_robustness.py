@@ -15,27 +15,13 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.rowmatch import ZERO, Counts, Row, count
-from bench.shared_data import REPO, shared_data
-
-TRUTH_REAL = REPO / "bench" / "truth" / "real"
-
-
-def _clear_photos(limit: int) -> list[tuple[str, Path, list[Row]]]:
-    photos = []
-    for path in sorted(TRUTH_REAL.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("legible") != "full":
-            continue
-        rows = [Row(str(r["name"]), r.get("amount"), r.get("unit")) for r in data["rows"]]
-        photos.append((path.stem, shared_data() / data["image"], rows))
-    return photos[:limit]
+from bench.ocr_accuracy import format_counts, real_items
+from bench.rowmatch import ZERO, Row, count
 
 
 def _blurred_jpeg(photo: Path, sigma: float) -> bytes:
@@ -58,26 +44,22 @@ def _rows(data: bytes, sharpen: bool) -> list[Row]:
     return [Row(i.name, i.amount, i.unit) for i in result.ingredients]
 
 
-def _fmt(c: Counts) -> str:
-    return f"P {c.precision:.3f} R {c.recall:.3f} F1 {c.f1:.3f} ({c.matched}/{c.expected})"
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=25, help="clear real photos to blur")
     ap.add_argument("--sigmas", default="0,2,3,4", help="Gaussian sigmas in px, comma-separated")
     args = ap.parse_args()
     sigmas = [float(s) for s in args.sigmas.split(",")]
-    photos = _clear_photos(args.limit)
+    photos = [item for item in real_items() if item.legible == "full"][: args.limit]
     print(f"{len(photos)} clear real photos, sigmas {sigmas}")
     for sigma in sigmas:
         totals = {False: ZERO, True: ZERO}
-        for _, path, truth in photos:
-            data = _blurred_jpeg(path, sigma)
+        for item in photos:
+            data = _blurred_jpeg(item.image, sigma)
             for sharpen in (False, True):
-                totals[sharpen] = totals[sharpen] + count(_rows(data, sharpen), truth)
-        print(f"  sigma {sigma:4.1f}  as it is     {_fmt(totals[False])}")
-        print(f"  sigma {sigma:4.1f}  deconvolved  {_fmt(totals[True])}", flush=True)
+                totals[sharpen] = totals[sharpen] + count(_rows(data, sharpen), item.truth)
+        print(f"  sigma {sigma:4.1f}  as it is     {format_counts(totals[False])}")
+        print(f"  sigma {sigma:4.1f}  deconvolved  {format_counts(totals[True])}", flush=True)
 
 
 if __name__ == "__main__":

@@ -252,7 +252,7 @@ def _p90(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))] if ordered else 0.0
 
 
-def _fmt(c: Counts) -> str:
+def format_counts(c: Counts) -> str:
     return f"P {c.precision:.3f} R {c.recall:.3f} F1 {c.f1:.3f} ({c.matched}/{c.expected})"
 
 
@@ -267,11 +267,11 @@ def _by_legibility(photos: list[PhotoResult], set_name: str) -> list[str]:
         readable = sum((p.readable for p in group), ZERO)
         retakes = sum(p.retake for p in group)
         lines.append(
-            f"  {set_name:9s}   {legible or '?':8s} {_fmt(total)}; "
+            f"  {set_name:9s}   {legible or '?':8s} {format_counts(total)}; "
             f"retake asked {retakes}/{len(group)}"
         )
         if readable != total:
-            lines.append(f"  {set_name:9s}   {'':8s} readable rows only {_fmt(readable)}")
+            lines.append(f"  {set_name:9s}   {'':8s} readable rows only {format_counts(readable)}")
     return lines
 
 
@@ -298,11 +298,12 @@ def main() -> None:
             report = pool.apply(evaluate, (engine, items, not args.no_baseline))
         print(f"\n== {engine}")
         for set_name, c in report.counts.items():
-            print(f"  {set_name:9s} pipeline {_fmt(c)}")
-            print(f"  {set_name:9s} pipeline, readable rows only {_fmt(report.readable[set_name])}")
+            print(f"  {set_name:9s} pipeline {format_counts(c)}")
+            readable = format_counts(report.readable[set_name])
+            print(f"  {set_name:9s} pipeline, readable rows only {readable}")
             print("\n".join(_by_legibility(report.photos, set_name)))
             if set_name in report.baseline:
-                print(f"  {set_name:9s} baseline {_fmt(report.baseline[set_name])}")
+                print(f"  {set_name:9s} baseline {format_counts(report.baseline[set_name])}")
         if args.dump:
             with args.dump.open("a", encoding="utf-8") as f:
                 for photo in report.photos:
