@@ -235,12 +235,17 @@ def _starts_linear_cut(text: str, following: str) -> bool:
 
 # A full stop ends a sentence after a word of four letters or more, a bracket or "DV"; not
 # after an abbreviation ("St. John's Wort", "Sat. Fat").
-# After an amount's unit too ("... root extract 100 mgt. † Daily Value ..."), and a full stop
-# the camera ran into the next word ("Container 30.Amount Per Serving:").
+# After an amount's unit too ("... root extract 100 mgt. † Daily Value ..."), also where the
+# camera lost the space before the footnote's dagger ("100 mgt.† Daily"), and a full stop the
+# camera ran into the next word ("Container 30.Amount Per Serving:").
+# The footnote also begins right after the last amount's own dagger when the full stop is lost
+# ("Melatonin 3 mg† Daily Value not established.").
 _SENTENCE = re.compile(
     r"(?:(?<=[A-Za-z]{4})(?<![Ss]erv)(?<!SERV)|(?<=[)%†‡*])|(?<=DV)"
-    r"|(?<=\dmg)|(?<=\dmgt)|(?<= mg)|(?<= mgt)|(?<=mcg)|(?<=\dg)|(?<= g)|(?<=IU))\.\s+(?=[A-Z†‡*])"
+    r"|(?<=\dmg)|(?<=\dmgt)|(?<= mg)|(?<= mgt)|(?<=mcg)|(?<=\dg)|(?<= g)|(?<=IU))"
+    r"\.(?:\s+(?=[A-Z†‡*])|(?=[†‡]))"
     r"|(?<=\d)\.(?=[A-Z][a-z]{2})"
+    r"|(?<=[\w%][†‡])\s*(?=(?:Daily|DAILY)\s+(?:Value|VALUE)|(?:Percent|PERCENT)\s+(?:Daily|DAILY))"
 )
 
 
