@@ -62,7 +62,10 @@ _START = re.compile(rf"(?<![\w,/-])(?<!\d\.)(?:{_OP})?\s*(?:{_NUM})", re.IGNOREC
 _SEPARATOR = re.compile(r"\s*[|/;]?\s*")
 # A whole number alone after an amount with its unit, at the end of the line.
 _DV_LOST_SIGN = re.compile(r"(?:[1-9]\d{0,2}|0)[\s.]*")
-_END_JUNK = re.compile(r"[\s.·:|_-]*")
+_END_JUNK = re.compile(r"[\s.·:;,|_-]*")
+# A number with a short run of letters that is no unit, at the end of the line: a further
+# column whose unit the camera garbled ("1534kJ/364koa", "8.3q").
+_GARBLED_LAST_COLUMN = re.compile(rf"(?:{_NUM})\s*[a-z\])]{{1,4}}[\s.,;*†]*", re.IGNORECASE)
 
 UNIT_ALIASES: dict[str, Unit] = {
     "mg": "mg", "milligram": "mg", "milligrams": "mg",
@@ -203,6 +206,9 @@ def _read_columns(line: str, pos: int, pattern: re.Pattern[str]) -> list[Column]
                 # "Total Carbohydrate 38g 13": the %DV column, its "%" lost by the camera. The
                 # row is kept; the number is not taken as its %DV, which decides a mineral's
                 # basis, on a reading that already dropped a character.
+                return columns
+            if last.unit is not None and _GARBLED_LAST_COLUMN.fullmatch(line, pos):
+                # The columns read are kept; the garbled one is not guessed at.
                 return columns
             # A %DV with no amount of its own: the first column's when it printed none
             # ("2g* 3%"), else a further column that prints only a %DV ("with milk: 3%").
