@@ -23,8 +23,11 @@ from ocr.types import TextBox
 # Two boxes are on one line when they overlap vertically by at least this share of the
 # smaller height (0.5 keeps neighbouring rows apart even with tight leading).
 _MIN_OVERLAP = 0.45
-# Text this many times taller than the panel's usual text is a heading, never part of a row.
+# Text this many times taller than the panel's usual text is a heading, never part of a row,
+# unless it is a number: Nutrition Facts since 2016 print the calories in large type beside
+# "Calories" ("Calories  220"), and the number belongs to that row.
 _HEADING_EM = 1.8
+_NUMBER_ONLY = re.compile(r"\s*\d[\d.,]*\s*")
 # A box whose top edge is steeper than this is vertical text (a rotated page or a barcode
 # digit column) and is not used to estimate the tilt.
 _MAX_TILT_DEG = 30.0
@@ -124,6 +127,10 @@ def _follows(row: _Row, p: _Placed) -> float:
     return inter / smaller if smaller > 0 else 0.0
 
 
+def _is_heading(p: _Placed, em: float) -> bool:
+    return p.end_height > _HEADING_EM * em and not _NUMBER_ONLY.fullmatch(p.box.text)
+
+
 def group_rows(boxes: list[TextBox]) -> list[list[TextBox]]:
     """Boxes grouped into rows, rows top to bottom, boxes left to right."""
     if not boxes:
@@ -135,11 +142,11 @@ def group_rows(boxes: list[TextBox]) -> list[list[TextBox]]:
     for p, slope in zip(placed, slopes, strict=True):
         # A heading in large type ("Nutrition Facts") is a line of its own: its words join each
         # other, never a row of the table.
-        heading = p.end_height > _HEADING_EM * em
+        heading = _is_heading(p, em)
         best: _Row | None = None
         best_overlap = _MIN_OVERLAP
         for row in rows:
-            if (row.last.end_height > _HEADING_EM * em) != heading:
+            if _is_heading(row.last, em) != heading:
                 continue
             if row.last.x1 > p.x0 + 0.5 * p.end_height:
                 continue  # the row already reaches past this box: it belongs elsewhere

@@ -118,6 +118,24 @@ def test_large_heading_stands_alone() -> None:
     assert _texts(group_rows(boxes)) == ["Facts", "Total Fat 8g 10%", "Sodium 160mg 7%"]
 
 
+def test_calories_in_large_type_join_their_row() -> None:
+    # Nutrition Facts since 2016: "Calories" in bold and the number in larger type beside it,
+    # both on one baseline; measured on a real panel, the number is twice the usual height.
+    boxes = [
+        box("Amount per serving", 10, 10, 220, h=26),
+        box("Calories", 10, 40, 186, h=39),
+        box("220", 290, 30, 116, h=53),
+        box("% Daily Value*", 258, 96, 146, h=25),
+        box("Total Fat 12g 15%", 10, 126, 300, h=25),
+    ]
+    assert _texts(group_rows(boxes)) == [
+        "Amount per serving",
+        "Calories 220",
+        "% Daily Value*",
+        "Total Fat 12g 15%",
+    ]
+
+
 def test_lines_carry_boxes_in_the_photo_pixels() -> None:
     """The engine read a crop at (100, 50), scaled 2x: boxes map back to the photo."""
     lines = to_lines([box("Magnesium 200 mg", 20, 40, 200)], scale=2.0, offset=(100.0, 50.0))
