@@ -59,13 +59,16 @@ _DV_ONLY = re.compile(rf"(?:{_DV_NUMBER})", re.IGNORECASE)
 # An amount starts after a space or punctuation, not inside a word ("B12") or a number
 # ("1.5"); after an abbreviation's full stop it may ("Cholest.15mg").
 _START = re.compile(rf"(?<![\w,/-])(?<!\d\.)(?:{_OP})?\s*(?:{_NUM})", re.IGNORECASE)
-_SEPARATOR = re.compile(r"\s*[|/;]?\s*")
+# A full stop between columns only before a space ("16%. 391mg"): inside a number it is the
+# decimal point.
+_SEPARATOR = re.compile(r"\s*(?:[|/;]|\.(?=\s))?\s*")
 # A whole number alone after an amount with its unit, at the end of the line.
 _DV_LOST_SIGN = re.compile(r"(?:[1-9]\d{0,2}|0)[\s.]*")
 _END_JUNK = re.compile(r"[\s.·:;,|_-]*")
-# A number with a short run of letters that is no unit, at the end of the line: a further
-# column whose unit the camera garbled ("1534kJ/364koa", "8.3q").
-_GARBLED_LAST_COLUMN = re.compile(rf"(?:{_NUM})\s*[a-z\])]{{1,4}}[\s.,;*†]*", re.IGNORECASE)
+# A number with at most a short run of letters that is no unit, at the end of the line: a
+# further column whose unit the camera garbled or lost ("1534kJ/364koa", "8.3q", "3.6g 7.28"
+# for "7.2g", "186 kJ(44 Ca)" for "(44 Cal)").
+_GARBLED_LAST_COLUMN = re.compile(rf"\(?\s*(?:{_NUM})\s*[a-z\])]{{0,4}}[\s.,;*†)]*", re.IGNORECASE)
 
 UNIT_ALIASES: dict[str, Unit] = {
     "mg": "mg", "milligram": "mg", "milligrams": "mg",
@@ -190,6 +193,16 @@ def _column(m: re.Match[str], bare: bool = False, dv_only: bool = False) -> Colu
     return col
 
 
+def _garbled_end(columns: list[Column], line: str, pos: int) -> bool:
+    """Whether the rest of the line is one more column the camera garbled, after a column read
+    whole: the columns read are kept and the garbled one is not guessed at."""
+    return (
+        bool(columns)
+        and columns[-1].unit is not None
+        and bool(_GARBLED_LAST_COLUMN.fullmatch(line, pos))
+    )
+
+
 def _read_columns(line: str, pos: int, pattern: re.Pattern[str]) -> list[Column] | None:
     """Reads columns from `pos` to the end of the line; None if anything else is in the way."""
     columns: list[Column] = []
@@ -207,8 +220,7 @@ def _read_columns(line: str, pos: int, pattern: re.Pattern[str]) -> list[Column]
                 # row is kept; the number is not taken as its %DV, which decides a mineral's
                 # basis, on a reading that already dropped a character.
                 return columns
-            if last.unit is not None and _GARBLED_LAST_COLUMN.fullmatch(line, pos):
-                # The columns read are kept; the garbled one is not guessed at.
+            if _garbled_end(columns, line, pos):
                 return columns
             # A %DV with no amount of its own: the first column's when it printed none
             # ("2g* 3%"), else a further column that prints only a %DV ("with milk: 3%").
@@ -231,6 +243,8 @@ def _read_columns(line: str, pos: int, pattern: re.Pattern[str]) -> list[Column]
         junk = _END_JUNK.match(line, pos)
         if junk and junk.end() == end:
             return columns
+        if line[pos : pos + 1] == "(" and _garbled_end(columns, line, pos):
+            return columns  # "186 kJ(44 Ca)": the bracket's unit garbled
         sep = _SEPARATOR.match(line, pos)
         if not sep or (sep.end() == pos and not line[pos - 1].isspace()):
             return None

@@ -166,7 +166,8 @@ _HEADING_NAME = re.compile(
 )
 # "Calories 5 % Daily Value*": US panels print the %DV column's heading on the calories row's
 # line.
-_DV_HEADING_AFTER = re.compile(r"\s*%\s*dail[yv]\s+value\s*[*\"]?\s*$", re.I)
+# Read loosely ("Total Fat 4.5g Dally Vatue\""), the "%" lost.
+_DV_HEADING_AFTER = re.compile(r"\s*%?\s*dai?l[lyv]?y?\s+va[lt]ue\s*[*\"]?\s*$", re.I)
 _DV_ONLY_ROW = re.compile(
     r"^(?P<name>[A-Za-z][\w .,'/-]*?)\s+\(?\s*(?P<dvop><)?\s*(?P<dv>\d{1,3})\s*%\s*(?:dv)?\s*\)?"
     r"\s*$",
