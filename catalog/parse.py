@@ -94,6 +94,10 @@ class _State:
     # where its rows begin, and which earlier rows have taken a column from it.
     repeat_from: int | None = None
     repeated: list[int] = field(default_factory=list)
+    # The last row placed, for a name wrapped under it: its line's indent, and whether it
+    # stands as a row of its own (not a repeat folded into an earlier row as a column).
+    row_indent: int | None = None
+    row_stands: bool = False
 
 
 def parse_text(text: str) -> ScanResult:
@@ -541,6 +545,23 @@ def _names_nutrient(text: str) -> bool:
 _SUB_ROW = re.compile(r"^\s*of\s+which\b", re.I)
 
 
+# "(34g) unpopped", "(8400kJ/2000kcal)": a bracket that opens on a quantity is a serving's
+# weight or a reference note, not the rest of a name (a form's weight opens with "from").
+_BRACKETED_QUANTITY = re.compile(r"^\s*[(\[]\s*[<~]?\s*\d")
+# A name wraps under itself or indented; a line starting this many text heights further left
+# than the row is another column's text (a serving size beside a tabular panel).
+_WRAP_LEFT_OF_ROW = 2
+
+
+def _left_of_row(state: _State, line: Line) -> bool:
+    return (
+        state.has_layout
+        and line.indent is not None
+        and state.row_indent is not None
+        and line.indent < state.row_indent - _WRAP_LEFT_OF_ROW
+    )
+
+
 def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     """A narrow name column wraps under its row: "Vitamin C (as  250 mg  278%" then
     "ascorbic acid)"; "Pantothenic 5 mg 100%" then "Acid". The line joins the row above when
@@ -549,6 +570,8 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     not."""
     ingredients = state.result.ingredients
     if state.pending or not ingredients or parse_row(text) or _SUB_ROW.match(text):
+        return False
+    if not state.row_stands or _BRACKETED_QUANTITY.match(text) or _left_of_row(state, line):
         return False
     previous = ingredients[-1]
     if previous.blend is not None or (previous.is_blend and not _open_bracket(previous.text)):
@@ -813,6 +836,7 @@ def _place_row(state: _State, line: Line, ing: Ingredient) -> None:
     ing.bbox = line.bbox
     ing.confidence = min(ing.confidence, line.confidence)
     earlier = _repeats(state, ing)
+    state.row_indent, state.row_stands = line.indent, earlier is None
     if earlier is not None:
         earlier.extra_columns.append(
             {"amount": ing.amount, "unit": ing.unit, "dv_percent": ing.dv_percent}
