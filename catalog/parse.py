@@ -324,8 +324,12 @@ def _feed(state: _State, line: Line) -> None:
     if _search(_FOOTNOTE, text):
         _flush_pending(state)
         _finish_blend(state)
-        state.footnotes.append(text)
-        state.last = "footnote"
+        # "*Percent Daily Values (DV) are  Protein 0g": a row beside the footnote.
+        row_at = _nutrient_row_start(text)
+        state.footnotes.append(text[:row_at] if row_at else text)
+        if row_at:
+            _read_row_line(state, line, text[row_at:], continues_row=False)
+        state.last = "footnote"  # the next line in lower case goes on with the footnote
         return
     other = _OTHER.match(text)
     if other:
@@ -397,6 +401,20 @@ def _read_heading(state: _State, text: str) -> str:
     return text
 
 
+_WORD_START = re.compile(r"(?<![\w.'-])[A-Z]")
+
+
+def _nutrient_row_start(text: str) -> int | None:
+    """Where a row naming a nutrient starts in `text`, running to its end; the longest such
+    row. None when the text ends in no such row."""
+    lex = lexicon()
+    for m in _WORD_START.finditer(text):
+        rows = parse_row(text[m.start() :])
+        if rows and rows[0].amount is not None and lex.nutrient_id(rows[0].name) is not None:
+            return m.start()
+    return None
+
+
 def _read_serving(state: _State, text: str) -> str:
     """Takes serving size and servings per container from the line; returns what is left
     (a linear panel goes on with "Amount Per Softgel: Magnesium ... 100 mg, ...")."""
@@ -405,10 +423,17 @@ def _read_serving(state: _State, text: str) -> str:
     servings = _search(_SERVINGS, text)
     end = 0
     if size and size.group("v").strip():
-        panel.serving_size = size.group("v").strip(" .:,;")
-        count = _SERVING_COUNT.match(panel.serving_size)
-        panel.serving_count = float(count.group(1)) if count else None
-        end = size.end()
+        value = size.group("v")
+        # A tabular panel's row beside its serving size: "Serving Size 35 Pieces (40g)  Total
+        # Carbohydrate 37g 12%", "Serv. Size  Sat. Fat 9g 45%".
+        row_at = _nutrient_row_start(value)
+        if row_at is not None:
+            value = value[:row_at]
+        if value.strip(" .:,;"):
+            panel.serving_size = value.strip(" .:,;")
+            count = _SERVING_COUNT.match(panel.serving_size)
+            panel.serving_count = float(count.group(1)) if count else None
+        end = size.start("v") + row_at if row_at is not None else size.end()
     if servings and servings.start() >= end:
         value = (servings.group("v") or servings.group("w") or "").strip(" .")
         panel.servings_per_container = value or panel.servings_per_container
@@ -779,9 +804,49 @@ def _frame_words_in(name: str) -> bool:
     )
 
 
+# Words of the left-hand column of a tabular US panel ("Nutrition / Facts / Serv. Size 2 Tbsp /
+# Calories 140 / per serving"), which the camera's lines run into the row beside them.
+_LEFT_COLUMN_WORDS = (*_FRAME_WORDS, "size", "facts", "nutrition", "calories", "daily", "values")
+_LEFT_COLUMN_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def _beside_left_column(prefix: str) -> bool:
+    """Whether the words before a nutrient's name are a tabular panel's left column: a bare
+    number ("260" calories) or a word of that column, matched loosely ("1Container")."""
+    if not any(ch.isalpha() for ch in prefix):
+        return any(ch.isdigit() for ch in prefix)
+    return any(
+        fuzz.ratio(word.lower(), column) >= _FRAME_WORD_SCORE
+        for word in _LEFT_COLUMN_WORD.findall(prefix)
+        for column in _LEFT_COLUMN_WORDS
+    )
+
+
+def _without_left_column(ing: Ingredient) -> Ingredient:
+    """The row without the left column's text the line ran into its name: "Serv. Size Sat. Fat
+    9g 45%" is the saturated fat row. Only a name that is no nutrient's, ending in the longest
+    run of words that is one, after words of that column."""
+    lex = lexicon()
+    if ing.nutrient is not None or lex.nutrient_id(ing.name) is not None:
+        return ing
+    words = ing.name.split()
+    for i in range(1, len(words)):
+        name = " ".join(words[i:])
+        if lex.nutrient_id(name) is None:
+            continue
+        prefix = " ".join(words[:i])
+        start = ing.text.find(name)
+        if not _beside_left_column(prefix) or start < 0:
+            return ing
+        rows = parse_row(ing.text[start:])
+        return rows[0] if rows else ing
+    return ing
+
+
 def _rows_in(text: str) -> list[Ingredient]:
     """Rows on one line, none whose name holds the panel's frame words."""
-    return [ing for ing in _candidate_rows(text) if not _frame_words_in(ing.name)]
+    rows = [_without_left_column(ing) for ing in _candidate_rows(text)]
+    return [ing for ing in rows if not _frame_words_in(ing.name)]
 
 
 def _candidate_rows(text: str) -> list[Ingredient]:
