@@ -28,6 +28,18 @@ _CHELATE_FILLERS = frozenset(
 )  # fmt: skip
 _FUZZY_MIN_LENGTH = 6
 _FUZZY_CUTOFF = 90.0
+# Glyphs OCR engines take for one another: a name that matches a nutrient's once these are
+# made one ("Sodlum", "Calclum", "lron", "Magnesiurn") is that nutrient, however short, where
+# an edit-distance cutoff would have to be loose enough to confuse two names.
+_CONFUSABLE = (("rn", "m"), ("vv", "w"), ("l", "i"), ("1", "i"), ("|", "i"), ("0", "o"))
+_GLYPH_MIN_LENGTH = 4
+
+
+def glyph_key(key: str) -> str:
+    """A normalised name with OCR-confusable glyphs made one."""
+    for seen, meant in _CONFUSABLE:
+        key = key.replace(seen, meant)
+    return key
 
 
 def _alternation(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -62,6 +74,11 @@ class Lexicon:
             for name in [n.name, n.id.replace("_", " "), *n.synonyms]:
                 self._nutrient_by_name.setdefault(normalize(name), n.id)
         self._nutrient_names = list(self._nutrient_by_name)
+        by_glyphs: dict[str, set[str]] = {}
+        for key, nid in self._nutrient_by_name.items():
+            by_glyphs.setdefault(glyph_key(key), set()).add(nid)
+        # Names two nutrients share once confusable glyphs are one are no evidence of either.
+        self._nutrient_by_glyphs = {k: next(iter(v)) for k, v in by_glyphs.items() if len(v) == 1}
 
         # Words that name a mineral inside a compound ("ferrous", "cupric", "mag").
         self.mineral_words: dict[str, str] = {}
@@ -110,7 +127,10 @@ class Lexicon:
 
     def _nutrient_lookup(self, key: str, fuzzy: bool) -> str | None:
         found = self._nutrient_by_name.get(key)
-        if found or not fuzzy or len(key) < _FUZZY_MIN_LENGTH:
+        if found or not fuzzy or len(key) < _GLYPH_MIN_LENGTH:
+            return found
+        found = self._nutrient_by_glyphs.get(glyph_key(key))
+        if found or len(key) < _FUZZY_MIN_LENGTH:
             return found
         # Only for OCR output: "Magnesiurn" is magnesium; botanicals simply find nothing.
         hit = process.extractOne(
