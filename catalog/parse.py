@@ -94,6 +94,8 @@ class _State:
     # where its rows begin, and which earlier rows have taken a column from it.
     repeat_from: int | None = None
     repeated: list[int] = field(default_factory=list)
+    # The line the open blend's last member came from (a member's name may wrap below it).
+    member_line: Line | None = None
     # The last row placed, for a name wrapped under it: its line's indent, and whether it
     # stands as a row of its own (not a repeat folded into an earlier row as a column).
     row_indent: int | None = None
@@ -532,8 +534,7 @@ def _read_row_line(state: _State, line: Line, text: str, *, continues_row: bool)
         return
     if state.blend is not None and _indented_under_blend(state, line) is not False:
         _flush_pending(state)
-        for member in split_top_level(_BULLET.sub("", text), ",;"):
-            _add_member(state, member, line)
+        _add_members(state, text, line)
         return
     state.pending.append(Line(text, line.indent, line.bbox, line.confidence))
     state.last = "pending"
@@ -645,7 +646,11 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     return True
 
 
-_BLEND_NAME_END = re.compile(r"^(?P<rest>[^:\d]{0,40}?\bblend)\s*:\s*(?P<members>.*)$", re.I)
+# The end of a blend's name, its members after a colon ("Magnesium Blend: Magnesium Oxide,"),
+# or alone ("Blend"). "Blend" may be run into the word before it ("MagnesiumBlend:").
+_BLEND_NAME_END = re.compile(
+    r"^(?P<rest>[^:\d]{0,40}?blend)\s*(?:(?P<colon>:)\s*(?P<members>.*))?$", re.I
+)
 
 
 def _names_own_form(row: Ingredient, text: str) -> bool:
@@ -679,13 +684,25 @@ def _read_blend_name_wrap(state: _State, line: Line, text: str) -> bool:
         return False
     if previous.dv_percent is not None:
         return False
-    name = f"{previous.name} {m.group('rest').strip()}"
+    # Without a colon the line only ends a name that already opened a blend ("Proprietary
+    # Magnesium 500 mg" / "Blend"); "Melatonin 3 mg" then "Calm Blend" is a blend of its own.
+    if not m.group("colon") and state.blend is not previous:
+        return False
+    if any(i.blend == previous.name for i in ingredients):
+        return False  # the blend has members already: its name ended above them
+    rest = re.sub(r"(?<=[a-z])(?=Blend\b)", " ", m.group("rest").strip())
+    name = f"{previous.name} {rest}"
     if not _is_blend_name(name):
         return False
     previous.name = name
-    previous.nutrient = None
+    # "Proprietary Magnesium" + "Blend" names magnesium, which "Proprietary" + "Sleep Blend"
+    # does not: the blend's magnesium is what the oxide-led check reads.
+    tail = find_tail(previous.text, allow_bare=True)
+    joined = parse_row(f"{name} {previous.text[tail.start :]}") if tail else []
+    previous.nutrient = joined[0].nutrient if joined else None
     previous.bbox = _union(previous.bbox, line.bbox)
-    _open_blend(state, line, previous, inline=split_top_level(m.group("members"), ",;"))
+    members = split_top_level(m.group("members") or "", ",;")
+    _open_blend(state, line, previous, inline=members)
     return True
 
 
@@ -936,6 +953,7 @@ def _open_blend(
     ing.is_blend = True
     state.blend = ing
     state.blend_indent = line.indent
+    state.member_line = None
     name, _, after_colon = ing.name.partition(":")
     members: list[str] = list(inline or [])
     if members:
@@ -954,6 +972,68 @@ def _open_blend(
             members = list(ing.forms_text)
     for member in members:
         _add_member(state, member, line)
+    # Members listed on the blend's own line may run on below it.
+    state.member_line = line if inline else None
+
+
+# The rest of a botanical's name wrapped under it: "Valerian root" / "extract", "Chamomile" /
+# "flower extract". In lower case, no member of its own starts so.
+_PLANT_PART_WRAP = re.compile(
+    r"(?:(?:root|leaf|flower|seed|bark|fruit|berry|rhizome|aerial|whole|herb|dried)\s+)*"
+    r"(?:extract|powder|root|leaf|leaves|flower|flowers|seed|bark|parts|oil|herb)"
+)
+
+
+def _continues_member(state: _State, text: str, line: Line) -> bool:
+    """Whether a line under an open blend is the rest of the member above, wrapped: indented
+    under it, the plant part of a botanical's name, or the salt that makes the name above a
+    form ("Magnesium" / "Oxide": kept apart, the blend would not show it leads with oxide)."""
+    ingredients = state.result.ingredients
+    above = state.member_line
+    if state.blend is None or not ingredients or above is None or above is line:
+        return False
+    member = ingredients[-1]
+    if member.blend != state.blend.name or member.amount is not None:
+        return False
+    name = text.strip(" .:")
+    indented = state.has_layout and (line.indent or 0) > (above.indent or 0)
+    return indented or bool(_PLANT_PART_WRAP.fullmatch(name)) or _joins_into_form(member, name)
+
+
+def _joins_into_form(member: Ingredient, name: str) -> bool:
+    """ "Magnesium" + "Oxide": the line is the salt that makes the member's name a form."""
+    lex = lexicon()
+    if member.forms or lex.nutrient_id(name) is not None or _forms_named(name):
+        return False
+    return bool(_forms_named(f"{member.name} {name}"))
+
+
+def _forms_named(name: str) -> list[str]:
+    probe = Ingredient(name=name, text=name)
+    describe_forms(lexicon(), probe, NameParts(name=name))
+    return probe.forms
+
+
+def _add_members(state: _State, text: str, line: Line) -> None:
+    """A line under an open blend: its members, or the rest of the member above."""
+    members = split_top_level(_BULLET.sub("", text), ",;")
+    above = state.member_line
+    # A list's item runs on past the line's end unless a comma ended the line above.
+    open_above = above is not None and not above.text.rstrip().endswith((",", ";"))
+    if members and open_above and _continues_member(state, members[0], line):
+        _join_member(state, members.pop(0), line)
+    for member in members:
+        _add_member(state, member, line)
+    state.member_line = line
+
+
+def _join_member(state: _State, text: str, line: Line) -> None:
+    member = state.result.ingredients.pop()
+    _add_member(state, f"{member.name} {text.strip()}", line)
+    joined = state.result.ingredients[-1]
+    joined.bbox = _union(member.bbox, line.bbox)
+    joined.confidence = min(member.confidence, line.confidence)
+    state.member_line = line
 
 
 def _add_member(state: _State, text: str, line: Line) -> None:
@@ -977,6 +1057,7 @@ def _finish_blend(state: _State) -> None:
     blend = state.blend
     state.blend = None
     state.blend_indent = None
+    state.member_line = None
     if blend is None:
         return
     members = [i for i in state.result.ingredients if i.blend == blend.name]
@@ -991,8 +1072,7 @@ def _flush_pending(state: _State) -> None:
     pending, state.pending = state.pending, []
     for p in pending:
         if state.blend is not None:
-            for member in split_top_level(_BULLET.sub("", p.text), ",;"):
-                _add_member(state, member, p)
+            _add_members(state, p.text, p)
         else:
             state.result.unparsed.append(p.text)
 
