@@ -973,7 +973,7 @@ def _open_blend(
     for member in members:
         _add_member(state, member, line)
     # Members listed on the blend's own line may run on below it.
-    state.member_line = line if inline else None
+    state.member_line = line if members else None
 
 
 # The rest of a botanical's name wrapped under it: "Valerian root" / "extract", "Chamomile" /
