@@ -315,9 +315,17 @@ def _sliced(rgb: Image, texts: Sequence[TextBox], side: str, margin_px: float) -
             continue
         strip = grey[y0:y1, :strip_w] if side == "left" else grey[y0:y1, width - strip_w :]
         own = grey[y0:y1, x0:x1]
-        if _spread(strip) >= EDGE_INK_SHARE * _spread(own):
+        if _spread_along_rows(strip) >= EDGE_INK_SHARE * _spread(own):
             sliced += 1
     return bool(rows) and sliced >= EDGE_CUT_ROW_SHARE * len(rows)
+
+
+def _spread_along_rows(strip: npt.NDArray[np.uint8]) -> float:
+    """The contrast down the strip's columns, the most of any column: glyphs the frame slices
+    change along a column, while a panel's border rule or the edge of the label's background,
+    running down the frame beside the rows, keeps each column of the strip one shade."""
+    lo, hi = np.percentile(strip, (EDGE_SPREAD_PERCENTILE, 100 - EDGE_SPREAD_PERCENTILE), axis=0)
+    return float(np.max(hi - lo))
 
 
 def _spread(values: npt.NDArray[np.uint8]) -> float:
