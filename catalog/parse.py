@@ -574,18 +574,18 @@ _SUB_ROW = re.compile(r"^\s*of\s+which\b", re.I)
 # "(34g) unpopped", "(8400kJ/2000kcal)": a bracket that opens on a quantity is a serving's
 # weight or a reference note, not the rest of a name (a form's weight opens with "from").
 _BRACKETED_QUANTITY = re.compile(r"^\s*[(\[]\s*[<~]?\s*\d")
-# A name wraps under itself or indented; a line starting this many text heights further left
-# than the row is another column's text (a serving size beside a tabular panel).
+# A name wraps under itself or a little indented; a line starting this many text heights
+# further left than the row, or further right, is another column's text (a serving size
+# beside a tabular panel, the footnote beside its second half).
 _WRAP_LEFT_OF_ROW = 2
+_WRAP_RIGHT_OF_ROW = 4
 
 
-def _left_of_row(state: _State, line: Line) -> bool:
-    return (
-        state.has_layout
-        and line.indent is not None
-        and state.row_indent is not None
-        and line.indent < state.row_indent - _WRAP_LEFT_OF_ROW
-    )
+def _beside_row(state: _State, line: Line) -> bool:
+    if not state.has_layout or line.indent is None or state.row_indent is None:
+        return False
+    shift = line.indent - state.row_indent
+    return shift < -_WRAP_LEFT_OF_ROW or shift > _WRAP_RIGHT_OF_ROW
 
 
 def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
@@ -597,7 +597,7 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     ingredients = state.result.ingredients
     if state.pending or not ingredients or parse_row(text) or _SUB_ROW.match(text):
         return False
-    if not state.row_stands or _BRACKETED_QUANTITY.match(text) or _left_of_row(state, line):
+    if not state.row_stands or _BRACKETED_QUANTITY.match(text) or _beside_row(state, line):
         return False
     previous = ingredients[-1]
     if previous.blend is not None or (previous.is_blend and not _open_bracket(previous.text)):
