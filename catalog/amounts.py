@@ -65,6 +65,10 @@ _SEPARATOR = re.compile(r"\s*(?:[|/;]|\.(?=\s))?\s*")
 # A whole number alone after an amount with its unit, at the end of the line.
 _DV_LOST_SIGN = re.compile(r"(?:[1-9]\d{0,2}|0)[\s.]*")
 _END_JUNK = re.compile(r"[\s.·:;,|_-]*")
+# One short fragment after a whole column, at the end of the line: a neighbouring column's
+# text the camera's line ran into ("Sugars 40g **C", "Total Carb. 40g 13% CA"). Units, marks
+# and qualifiers are read before it is looked for.
+_END_FRAGMENT = re.compile(r"(?<=[\s*†‡])\s*[*]*[A-Za-z]{1,3}[\s.,*]*")
 # A number with at most a short run of letters that is no unit, at the end of the line: a
 # further column whose unit the camera garbled or lost ("1534kJ/364koa", "8.3q", "3.6g 7.28"
 # for "7.2g", "186 kJ(44 Ca)" for "(44 Cal)").
@@ -242,6 +246,8 @@ def _read_columns(line: str, pos: int, pattern: re.Pattern[str]) -> list[Column]
             pos = m.end()
         junk = _END_JUNK.match(line, pos)
         if junk and junk.end() == end:
+            return columns
+        if columns[-1].unit is not None and _END_FRAGMENT.fullmatch(line, pos):
             return columns
         if line[pos : pos + 1] == "(" and _garbled_end(columns, line, pos):
             return columns  # "186 kJ(44 Ca)": the bracket's unit garbled

@@ -574,6 +574,9 @@ _SUB_ROW = re.compile(r"^\s*of\s+which\b", re.I)
 # "(34g) unpopped", "(8400kJ/2000kcal)": a bracket that opens on a quantity is a serving's
 # weight or a reference note, not the rest of a name (a form's weight opens with "from").
 _BRACKETED_QUANTITY = re.compile(r"^\s*[(\[]\s*[<~]?\s*\d")
+# A bracketed group, unclosed at the line's end too: "(from 2,000 mg magnesium" holds a form's
+# weight, which a wrapped name may.
+_BRACKET_GROUP = re.compile(r"[(\[][^()\[\]]*(?:[)\]]|$)")
 # A name wraps under itself or a little indented; a line starting this many text heights
 # further left than the row, or further right, is another column's text (a serving size
 # beside a tabular panel, the footnote beside its second half).
@@ -599,6 +602,8 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
         return False
     if not state.row_stands or _BRACKETED_QUANTITY.match(text) or _beside_row(state, line):
         return False
+    if _AMOUNT_TOKEN.search(_BRACKET_GROUP.sub("", text)):
+        return False  # amounts outside brackets: rows of their own, however misread
     previous = ingredients[-1]
     if previous.blend is not None or (previous.is_blend and not _open_bracket(previous.text)):
         return False
