@@ -755,7 +755,7 @@ def _candidates(state: _State, text: str) -> list[tuple[str, bool]]:
         or prev.count("[") > prev.count("]")
         or text[:1] in "([{"
         # "lodine (as 75 mcg": a capital I read as an l starts a row of its own.
-        or (text[:1].islower() and not _names_nutrient(text))
+        or (text[:1].islower() and not _names_nutrient(text) and not _SUB_ROW.match(text))
         or prev.rstrip().endswith((",", "and", "&", "/"))
     )
     if not continues:
