@@ -19,7 +19,7 @@ from catalog.lexicon import lexicon
 from catalog.models import BBox, Ingredient, PanelKind, ScanResult
 from catalog.prefilter import may_match, search_key
 from catalog.rows import INCLUDES, NameParts, describe_forms, parse_row, split_name
-from catalog.sections import panel_section_end
+from catalog.sections import panel_bottom, panel_section_end
 from catalog.text import clean, normalize, split_top_level
 
 
@@ -604,6 +604,8 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
         return False
     if _AMOUNT_TOKEN.search(_BRACKET_GROUP.sub("", text)):
         return False  # amounts outside brackets: rows of their own, however misread
+    if _search(panel_bottom(), text):
+        return False  # the footnote under the table, its start lost ("take of an average adult")
     previous = ingredients[-1]
     if previous.blend is not None or (previous.is_blend and not _open_bracket(previous.text)):
         return False
