@@ -16,14 +16,17 @@ from catalog.models import Unit
 
 # A capital O before a unit is a zero misread by OCR ("Trans Fat Og"): no label means "O g".
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|[.,]\d+|(?-i:O)(?=\s?(?:m?c?g)\b)"
-_OP = r"<|>|≤|≥|~|less\s+than|fewer\s+than|approx\.?"
+# "Loss than": the e of "Less" read as an o.
+_OP = r"<|>|≤|≥|~|l[eo]ss\s+than|fewer\s+than|approx\.?"
 # "meg" and "mog" are how OCR engines commonly read "mcg", "pg" how they read "µg" (the
 # micro sign's tail taken for a p), "1U" or "lU" (after a space) how they read "IU", and
-# "kl" or "k]" before "/" how they read "kJ" ("1111kl/267kcal"); no facts panel prints any
-# of them as a unit. A "t" glued to a unit ("5 mgt") is a dagger the camera read as a letter.
+# "kl" or "k]" before "/" how they read "kJ" ("1111kl/267kcal"), as is "k" alone before the
+# same energy in kcal ("2600k 629kcal"); no facts panel prints any of them as a unit. A "t"
+# glued to a unit ("5 mgt") is a dagger the camera read as a letter.
 _UNIT = (
     r"mg|milligrams?|mcg|meg|mog|µg|μg|ug|pg|micrograms?|ng|g|grams?|gram\(s\)|gm|"
-    r"i\.?u\.?|(?<=\s)[1l]u(?![a-z])|kcal|kj|k[l\]](?=\s*/)|cal(?:orie)?s?|calorie\(s\)|cfu|ml|milliliters?"
+    r"i\.?u\.?|(?<=\s)[1l]u(?![a-z])|kcal|kj|k[l\]](?=\s*/)|k(?=\s*/?\s*\d[\d.,]*\s*kcal)"
+    r"|cal(?:orie)?s?|calorie\(s\)|cfu|ml|milliliters?"
 )
 _QUAL = r"dfe|ne|rae|alpha[- ]?tocopherol|a-?te|at"
 _MULT = r"billion|million|thousand|bn|b(?=\s*cfu)|m(?=\s*cfu)"
@@ -82,7 +85,7 @@ UNIT_ALIASES: dict[str, Unit] = {
     "iu": "IU", "1u": "IU", "lu": "IU", "i.u.": "IU", "i.u": "IU", "iu.": "IU",
     "kcal": "kcal", "cal": "kcal", "cals": "kcal", "calorie": "kcal", "calories": "kcal",
     "calorie(s)": "kcal",
-    "kj": "kJ", "kl": "kJ", "k]": "kJ",
+    "kj": "kJ", "kl": "kJ", "k]": "kJ", "k": "kJ",
     "cfu": "CFU", "ml": "mL", "milliliter": "mL", "milliliters": "mL",
 }  # fmt: skip
 QUALIFIERS = {"dfe": "DFE", "ne": "NE", "rae": "RAE", "at": "alpha-tocopherol"}
@@ -136,7 +139,7 @@ def _operator(text: str | None) -> str | None:
     if not text:
         return None
     t = text.lower()
-    if t.startswith(("<", "≤", "less", "fewer")):
+    if t.startswith(("<", "≤", "less", "loss", "fewer")):
         return "<"
     if t.startswith((">", "≥")):
         return ">"
