@@ -7,7 +7,8 @@ Steps, cheapest first, so that the expensive reading runs only on the panel:
    recogniser reads best; a small photo is read whole;
 3. sharpen what is to be read when it is out of focus (`deblur`: the blur is measured on the
    pixels the engine gets, and deconvolved);
-4. read; if the reading looks like a page turned 90 or 180 degrees, turn it and read again;
+4. read; if the reading looks like a page turned 90 or 180 degrees, turn it and read again
+   (not when almost no text was found: turning finds no more);
 5. rebuild rows from the boxes (`layout`), with every box mapped back to the photo's pixels;
 6. judge the photo (`quality`, on the photo as sent) and look for a barcode.
 """
@@ -235,6 +236,10 @@ def _read_upright(rgb: Image, engine: Engine, sharpen: bool = True) -> _Reading:
     panel words in horizontal lines. One reading for an upright panel, at most three."""
     first = _read_turned(rgb, 0, engine, sharpen)
     if _panel_words(first.boxes) >= _UPRIGHT_WORDS and not _mostly_vertical(first.boxes):
+        return first
+    if len(first.boxes) < _MIN_PANEL_BOXES:
+        # The detector finds lines whichever way up they are: a page with almost no text
+        # found (out of focus, or no panel in the frame) reads no better turned.
         return first
     readings = [first]
     for turns in (1, 3) if _mostly_vertical(first.boxes) else (2,):

@@ -186,3 +186,35 @@ def test_generated_supplement_panels_read_with_forms(tmp_path: Path) -> None:
         matched += found.matched
         assert result.panel.kind == "supplement_facts"
     assert matched >= 0.85 * total_rows
+
+
+def test_a_photo_with_almost_no_text_is_not_read_again_turned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Turning a page helps when its lines were found but read upside down; where the detector
+    found almost nothing (here a panel far out of focus), a turned reading finds no more, and
+    cost a second full read."""
+    from PIL import ImageFilter
+
+    from ocr.engines import get_engine
+    from ocr.pipeline import read_photo
+    from ocr.types import Image as Pixels
+    from ocr.types import TextBox
+
+    photo, _ = _truth(CLEAR_PHOTOS[0])
+    image = ImageOps.exif_transpose(Image.open(io.BytesIO(photo))).convert("RGB")
+    blurred = image.filter(ImageFilter.GaussianBlur(radius=40))
+    engine = get_engine("rapidocr")
+    reads: list[int] = []
+    real_recognize = engine.recognize
+
+    def counted(rgb: Pixels) -> list[TextBox]:
+        reads.append(1)
+        return real_recognize(rgb)
+
+    monkeypatch.setattr(engine, "recognize", counted)
+    page = read_photo(_jpeg(blurred))
+    assert len(page.boxes) < 4
+    assert page.quarter_turns == 0
+    assert len(reads) == 1
+    assert "no_panel_found" in page.quality.reasons
