@@ -820,12 +820,17 @@ _FRAME_WORD_SCORE = 85.0
 _WORD = re.compile(r"[A-Za-z]{6,}")
 
 
-def _frame_words_in(name: str) -> bool:
+def _has_word_like(text: str, words: tuple[str, ...], word: re.Pattern[str]) -> bool:
+    """Whether a word of `text` (as `word` finds them) is one of `words`, matched loosely."""
     return any(
-        fuzz.ratio(word.lower(), frame) >= _FRAME_WORD_SCORE
-        for word in _WORD.findall(name)
-        for frame in _FRAME_WORDS
+        fuzz.ratio(found.lower(), known) >= _FRAME_WORD_SCORE
+        for found in word.findall(text)
+        for known in words
     )
+
+
+def _frame_words_in(name: str) -> bool:
+    return _has_word_like(name, _FRAME_WORDS, _WORD)
 
 
 # Words of the left-hand column of a tabular US panel ("Nutrition / Facts / Serv. Size 2 Tbsp /
@@ -839,11 +844,7 @@ def _beside_left_column(prefix: str) -> bool:
     number ("260" calories) or a word of that column, matched loosely ("1Container")."""
     if not any(ch.isalpha() for ch in prefix):
         return any(ch.isdigit() for ch in prefix)
-    return any(
-        fuzz.ratio(word.lower(), column) >= _FRAME_WORD_SCORE
-        for word in _LEFT_COLUMN_WORD.findall(prefix)
-        for column in _LEFT_COLUMN_WORDS
-    )
+    return _has_word_like(prefix, _LEFT_COLUMN_WORDS, _LEFT_COLUMN_WORD)
 
 
 def _without_left_column(ing: Ingredient) -> Ingredient:
@@ -960,7 +961,6 @@ def _open_blend(
     ing.is_blend = True
     state.blend = ing
     state.blend_indent = line.indent
-    state.member_line = None
     name, _, after_colon = ing.name.partition(":")
     members: list[str] = list(inline or [])
     if members:
@@ -1040,7 +1040,6 @@ def _join_member(state: _State, text: str, line: Line) -> None:
     joined = state.result.ingredients[-1]
     joined.bbox = _union(member.bbox, line.bbox)
     joined.confidence = min(member.confidence, line.confidence)
-    state.member_line = line
 
 
 def _add_member(state: _State, text: str, line: Line) -> None:
