@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -33,6 +33,11 @@ _FUZZY_CUTOFF = 90.0
 # an edit-distance cutoff would have to be loose enough to confuse two names.
 _CONFUSABLE = (("rn", "m"), ("vv", "w"), ("l", "i"), ("1", "i"), ("|", "i"), ("0", "o"))
 _GLYPH_MIN_LENGTH = 4
+# In a compound's name a blurred "o" also reads as "a" ("magnesium axide"): no two salts or
+# forms of the catalog differ by that alone (checked when the look-ups are built).
+_FORM_CONFUSABLE = (("a", "o"),)
+# A closing bracket read as a letter after a compound's ending: "(as zinc gluconatej".
+_BRACKET_READ_AS_LETTER = re.compile(r"(?<=ate|ide|ite)[jl1|]\b")
 
 
 def glyph_key(key: str) -> str:
@@ -40,6 +45,22 @@ def glyph_key(key: str) -> str:
     for seen, meant in _CONFUSABLE:
         key = key.replace(seen, meant)
     return key
+
+
+def form_glyph_key(key: str) -> str:
+    """A normalised form text with the glyphs OCR confuses in compound names made one."""
+    key = glyph_key(_BRACKET_READ_AS_LETTER.sub("", key))
+    for seen, meant in _FORM_CONFUSABLE:
+        key = key.replace(seen, meant)
+    return key
+
+
+def _unambiguous(table: dict[str, str], keyed: Callable[[str], str]) -> dict[str, str]:
+    """`table` re-keyed by `keyed`, leaving out keys two different values would share."""
+    values: dict[str, set[str]] = {}
+    for key, value in table.items():
+        values.setdefault(keyed(key), set()).add(value)
+    return {k: next(iter(v)) for k, v in values.items() if len(v) == 1}
 
 
 def _alternation(phrases: Iterable[str]) -> re.Pattern[str]:
@@ -74,11 +95,8 @@ class Lexicon:
             for name in [n.name, n.id.replace("_", " "), *n.synonyms]:
                 self._nutrient_by_name.setdefault(normalize(name), n.id)
         self._nutrient_names = list(self._nutrient_by_name)
-        by_glyphs: dict[str, set[str]] = {}
-        for key, nid in self._nutrient_by_name.items():
-            by_glyphs.setdefault(glyph_key(key), set()).add(nid)
         # Names two nutrients share once confusable glyphs are one are no evidence of either.
-        self._nutrient_by_glyphs = {k: next(iter(v)) for k, v in by_glyphs.items() if len(v) == 1}
+        self._nutrient_by_glyphs = _unambiguous(self._nutrient_by_name, glyph_key)
 
         # Words that name a mineral inside a compound ("ferrous", "cupric", "mag").
         self.mineral_words: dict[str, str] = {}
@@ -106,6 +124,19 @@ class Lexicon:
 
         self._salt_by_word = {normalize(w): s.id for s in k.salts for w in s.words}
         self._salt_pattern = _alternation(self._salt_by_word)
+        # The same look-ups for form text misread by OCR ("potassium lodide", "chioride").
+        self._form_phrases_by_glyphs = {
+            m: _unambiguous(t, form_glyph_key) for m, t in self._form_phrases.items()
+        }
+        self._form_glyph_patterns = {
+            m: _alternation(t) for m, t in self._form_phrases_by_glyphs.items()
+        }
+        self._salt_by_glyphs = _unambiguous(self._salt_by_word, form_glyph_key)
+        self._salt_glyph_pattern = _alternation(self._salt_by_glyphs)
+        self._all_forms_by_glyphs = _unambiguous(self._all_forms, form_glyph_key)
+        self._all_forms_glyph_pattern = _alternation(self._all_forms_by_glyphs)
+        self._mineral_by_glyphs = _unambiguous(self.mineral_words, form_glyph_key)
+        self._mineral_glyph_pattern = _alternation(self._mineral_by_glyphs)
 
         self.mark_patterns = [
             (m, [re.compile(p, re.IGNORECASE) for p in m.patterns]) for m in k.marks
@@ -181,10 +212,28 @@ class Lexicon:
             salt_id = self._salt_by_word[salt]
             if not self._names_other_ligand(salt_id, key, salt):
                 return FormMatch(f"{mineral}_{salt_id}", flags)
+        misread = self._match_misread_form(mineral, key)
+        if misread:
+            return FormMatch(misread, (*flags, "form_corrected"))
         names_mineral = self.mineral_in(key) == mineral
         if names_mineral or _COMPOUND_ENDINGS.search(key):
             return FormMatch(f"{mineral}_unknown", flags)
         return FormMatch(None, flags)
+
+    def _match_misread_form(self, mineral: str, key: str) -> str | None:
+        """The form a text names once OCR-confusable glyphs are made one, or None. Only a
+        whole form phrase or salt word counts, and only one no other form shares."""
+        glyphs = form_glyph_key(key)
+        pattern = self._form_glyph_patterns.get(mineral)
+        phrase = _longest(pattern, glyphs) if pattern else None
+        if phrase:
+            form_id = self._form_phrases_by_glyphs[mineral][phrase]
+            if not self._names_other_ligand(form_id, glyphs, phrase):
+                return form_id
+        salt = _longest(self._salt_glyph_pattern, glyphs)
+        if salt and not self._names_other_ligand(self._salt_by_glyphs[salt], glyphs, salt):
+            return f"{mineral}_{self._salt_by_glyphs[salt]}"
+        return None
 
     def _names_other_ligand(self, form_id: str, key: str, phrase: str) -> bool:
         """ "Chelate" means an amino acid chelate only when no other ligand is named:
@@ -200,6 +249,9 @@ class Lexicon:
         return _salt_named(self, normalize(name))
 
     def _salt_named(self, key: str) -> tuple[str, str] | None:
+        return self._salt_named_exactly(key) or self._salt_named_misread(key)
+
+    def _salt_named_exactly(self, key: str) -> tuple[str, str] | None:
         phrase = _longest(self._all_forms_pattern, key)
         if phrase:
             form = self.forms[self._all_forms[phrase]]
@@ -209,6 +261,23 @@ class Lexicon:
             return None
         salt = _longest(self._salt_pattern, self.strip_mineral_words(key))
         return (mineral, f"{mineral}_{self._salt_by_word[salt]}") if salt else None
+
+    def _salt_named_misread(self, key: str) -> tuple[str, str] | None:
+        """`_salt_named` once OCR-confusable glyphs are made one ("Magneslum Oxide", "Magnesium
+        Axide"): both the mineral and the salt must be whole words of the catalog."""
+        if self.nutrient_id(key, fuzzy=True) is not None:
+            return None
+        glyphs = form_glyph_key(key)
+        phrase = _longest(self._all_forms_glyph_pattern, glyphs)
+        if phrase:
+            form = self.forms[self._all_forms_by_glyphs[phrase]]
+            return form.mineral, form.id
+        word = _longest(self._mineral_glyph_pattern, glyphs)
+        salt = _longest(self._salt_glyph_pattern, glyphs)
+        if word is None or salt is None or word == glyphs:
+            return None
+        mineral = self._mineral_by_glyphs[word]
+        return mineral, f"{mineral}_{self._salt_by_glyphs[salt]}"
 
     # -- co-ingredients --------------------------------------------------------------------
 

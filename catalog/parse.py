@@ -18,7 +18,14 @@ from catalog.amounts import find_tail, inline_row_ends
 from catalog.lexicon import lexicon
 from catalog.models import BBox, Ingredient, PanelKind, ScanResult
 from catalog.prefilter import may_match, search_key
-from catalog.rows import INCLUDES, NameParts, describe_forms, parse_row, split_name
+from catalog.rows import (
+    INCLUDES,
+    NameParts,
+    describe_forms,
+    parse_row,
+    parse_row_named,
+    split_name,
+)
 from catalog.sections import panel_bottom, panel_section_end
 from catalog.text import clean, normalize, split_top_level
 
@@ -100,6 +107,9 @@ class _State:
     # stands as a row of its own (not a repeat folded into an earlier row as a column).
     row_indent: int | None = None
     row_stands: bool = False
+    # The amounts of the last row once a wrapped name has joined it: the joined text
+    # ("Magnesium (from 750 mg 105 mg 25%") no longer tells its own amounts from a form's.
+    row_amounts: str | None = None
 
 
 def parse_text(text: str) -> ScanResult:
@@ -609,10 +619,13 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     previous = ingredients[-1]
     if previous.blend is not None or (previous.is_blend and not _open_bracket(previous.text)):
         return False
-    tail = find_tail(previous.text, allow_bare=True)
-    if tail is None:
-        return False
-    head, amounts = previous.text[: tail.start].rstrip(), previous.text[tail.start :]
+    amounts = state.row_amounts
+    if amounts is None or not previous.text.endswith(amounts):
+        tail = find_tail(previous.text, allow_bare=True)
+        if tail is None:
+            return False
+        amounts = previous.text[tail.start :]
+    head = previous.text[: len(previous.text) - len(amounts)].rstrip()
     if (
         not _open_bracket(head)
         and text[:1].isupper()
@@ -622,7 +635,7 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
         # "Vitamin B12 (as 6 mig": a row of its own whose amount was misread ("Chloride"
         # alone, under "Magnesium 500 mg", still completes the name above).
         return False
-    joined = parse_row(f"{head} {text} {amounts}")
+    joined = parse_row_named(f"{head} {text}", amounts)
     if not joined:
         return False
     lex = lexicon()
@@ -650,6 +663,7 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     first.bbox = _union(previous.bbox, line.bbox)
     first.confidence = min(previous.confidence, line.confidence)
     ingredients[-1] = first
+    state.row_amounts = amounts
     return True
 
 
@@ -927,6 +941,7 @@ def _place_row(state: _State, line: Line, ing: Ingredient) -> None:
     ing.confidence = min(ing.confidence, line.confidence)
     earlier = _repeats(state, ing)
     state.row_indent, state.row_stands = line.indent, earlier is None
+    state.row_amounts = None
     if earlier is not None:
         earlier.extra_columns.append(
             {"amount": ing.amount, "unit": ing.unit, "dv_percent": ing.dv_percent}

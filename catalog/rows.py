@@ -26,7 +26,12 @@ _BARE_FORM_INTRO = re.compile(r"^(?P<name>.+?)[,:]?\s+(?:as|from)\s+(?P<forms>.+
 _COMPOUND_AMOUNT = re.compile(
     r"^(?P<num>\d[\d,.]*)\s*(?P<unit>mg|mcg|µg|g)\b\.?\s*(?:of\s+)?", re.IGNORECASE
 )
-_PART_SPLIT = re.compile(r"\s+and\s+|\s*&\s*|\s*/\s*|\s+\+\s+|\s+plus\s+", re.IGNORECASE)
+# A comma read as a full stop between two forms: "magnesium oxide. magnesium chloride" (a
+# full stop after a compound's ending, so "Mag. Hydroxide" stays one form).
+_PART_SPLIT = re.compile(
+    r"\s+and\s+|\s*&\s*|\s*/\s*|\s+\+\s+|\s+plus\s+|(?<=ate|ide|ite)\.\s+(?=[a-z])",
+    re.IGNORECASE,
+)
 _LEADING_JOINER = re.compile(r"^(?:and|or|with)\s+", re.IGNORECASE)
 _NAME_TRIM = " \t:;,-_|*†‡®™℠"
 _DOT_LEADER = re.compile(r"(?:\s*[.·…]){2,}\s*$|\s+[.·]\s*$")
@@ -131,7 +136,8 @@ def split_forms(group: str) -> tuple[float | None, list[str]]:
             continue
         parts.extend(p for p in _PART_SPLIT.split(piece) if p.strip())
     cleaned = [_LEADING_JOINER.sub("", p).strip(" .") for p in parts]
-    return compound_mg, [p for p in cleaned if p]
+    # A part without a letter is no form: "(from 2,000" with its unit on the next line.
+    return compound_mg, [p for p in cleaned if any(ch.isalpha() for ch in p)]
 
 
 def _column_fields(col: Column) -> dict[str, object]:
@@ -217,9 +223,25 @@ def parse_row(text: str, *, fuzzy: bool = False) -> list[Ingredient]:
     head = text[: tail.start]
     if _inside_form_group(head):
         return []  # "Magnesium (from 2,000 mg": the amount of a form, the row goes on below
+    return _row(text, head, tail, fuzzy)
+
+
+def parse_row_named(name: str, amounts: str, *, fuzzy: bool = False) -> list[Ingredient]:
+    """A row whose name and amounts are already known apart: a name that wrapped under its
+    amounts ("Magnesium 105 mg 25%" then "(from 750 mg" then "magnesium bisglycinate)"). The
+    amounts are read from `amounts` alone, so a form's weight inside the name is never taken
+    for the row's amount ([] when `amounts` is not a row's amounts)."""
+    name, amounts = clean(name), _DV_HEADING_AFTER.sub("", clean(amounts))
+    tail = find_tail(amounts, allow_bare=True)
+    if tail is None or tail.start != 0:
+        return []
+    return _row(f"{name} {amounts}", name, tail, fuzzy)
+
+
+def _row(text: str, head: str, tail: Tail, fuzzy: bool) -> list[Ingredient]:
     if _HEADING_BEFORE_AMOUNT.search(head) or _HEADING_NAME.search(head):
         return []  # "Per 100 g", "Per 250 mL / par", "Serving size 2 capsules": headings
-    parts = split_name(text[: tail.start])
+    parts = split_name(head)
     lex = lexicon()
     nutrient = lex.nutrient_id(parts.name, fuzzy=fuzzy) if parts.name else None
     columns = tail.columns
