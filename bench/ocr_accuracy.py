@@ -17,6 +17,10 @@ amount and unit) counts neither right nor wrong; a wrong value under such a row'
 counts wrong. It tells how far the pipeline is from reading everything that is there. Real
 photos have no such list, so there both figures are the same.
 
+On synthetic photos, whose truth lists each row's forms as printed, it also reports how many
+of the mineral rows read (name, amount and unit right) got exactly the truth's form ids: a
+row read without its form loses its elemental amount and can hide an oxide-led product.
+
     python bench/ocr_accuracy.py                        # both engines, both sets
     python bench/ocr_accuracy.py --engines rapidocr --synthetic 50 --limit 10
 """
@@ -37,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.rowmatch import ZERO, Counts, Row, count, same_amount, same_name
+from bench.rowmatch import ZERO, Counts, Row, count, count_forms, same_amount, same_name
 from bench.shared_data import REPO, shared_data
 
 TRUTH_REAL = REPO / "bench" / "truth" / "real"
@@ -70,6 +74,7 @@ class PhotoResult:
     legible: str
     counts: Counts
     readable: Counts  # the rows that are physically readable only (see the module docstring)
+    forms: tuple[int, int]  # (right, scored): see rowmatch.count_forms
     retake: bool
     reasons: tuple[str, ...]
     seconds: float
@@ -93,8 +98,24 @@ def _truth_rows(data: dict[str, object]) -> list[Row]:
     rows = data.get("rows", [])
     assert isinstance(rows, list)
     return [
-        Row(str(r["name"]), r.get("amount"), r.get("unit")) for r in rows if isinstance(r, dict)
+        Row(str(r["name"]), r.get("amount"), r.get("unit"), _truth_forms(r))
+        for r in rows
+        if isinstance(r, dict)
     ]
+
+
+def _truth_forms(row: dict[str, object]) -> tuple[str, ...] | None:
+    """A mineral row's form ids, from the forms its truth lists as printed (synthetic truth
+    only), looked up in the catalog: the figure then measures reading, not the catalog."""
+    from catalog.lexicon import lexicon
+
+    texts = row.get("forms_text")
+    lex = lexicon()
+    mineral = lex.nutrient_id(str(row["name"]))
+    if not isinstance(texts, list) or not texts or mineral is None or not lex.is_mineral(mineral):
+        return None
+    ids = {lex.match_form(mineral, str(t)).form_id for t in texts}
+    return tuple(sorted(i for i in ids if i))
 
 
 def _unreadable(data: dict[str, object]) -> frozenset[int]:
@@ -200,7 +221,7 @@ def _scan(engine_name: str, image_bytes: bytes) -> tuple[list[Row], tuple[str, .
     from app.scan import scan_photos
 
     result = scan_photos([image_bytes], engine=engine_name)  # type: ignore[arg-type]
-    rows = [Row(i.name, i.amount, i.unit) for i in result.ingredients]
+    rows = [Row(i.name, i.amount, i.unit, tuple(sorted(i.forms))) for i in result.ingredients]
     quality = result.quality
     reasons = tuple(quality.reasons) if quality is not None and quality.retake else ()
     return rows, reasons
@@ -229,8 +250,8 @@ def evaluate(engine_name: str, items: list[Item], baseline: bool) -> EngineRepor
         readable = count_readable(predicted, item.truth, item.unreadable)
         report.photos.append(
             PhotoResult(
-                item.set_name, item.image.name, item.legible, counts, readable, bool(reasons),
-                reasons, seconds, cpu_seconds,
+                item.set_name, item.image.name, item.legible, counts, readable,
+                count_forms(predicted, item.truth), bool(reasons), reasons, seconds, cpu_seconds,
             )
         )  # fmt: skip
         report.seconds.setdefault(item.set_name, []).append(seconds)
@@ -302,6 +323,13 @@ def main() -> None:
             readable = format_counts(report.readable[set_name])
             print(f"  {set_name:9s} pipeline, readable rows only {readable}")
             print("\n".join(_by_legibility(report.photos, set_name)))
+            forms = [p.forms for p in report.photos if p.set_name == set_name]
+            right, scored = sum(f[0] for f in forms), sum(f[1] for f in forms)
+            if scored:
+                print(
+                    f"  {set_name:9s} forms of the mineral rows read: {right}/{scored} "
+                    f"= {right / scored:.3f} exactly right"
+                )
             if set_name in report.baseline:
                 print(f"  {set_name:9s} baseline {format_counts(report.baseline[set_name])}")
         if args.dump:

@@ -5,7 +5,7 @@ wrong."""
 from __future__ import annotations
 
 from bench.ocr_accuracy import count_readable
-from bench.rowmatch import Counts, Row, count
+from bench.rowmatch import Counts, Row, count, count_forms
 
 TRUTH = [
     Row("Vitamin C", 90.0, "mg"),
@@ -41,3 +41,19 @@ def test_a_readable_twin_keeps_its_match() -> None:
     # readable row's match, not dropped as the unreadable one's.
     truth = [Row("Zinc", 11.0, "mg"), Row("Zinc", 11.0, "mg")]
     assert count_readable([Row("Zinc", 11.0, "mg")], truth, frozenset({0})) == Counts(1, 1, 1)
+
+
+def test_forms_are_scored_on_matched_rows_with_truth_forms_only() -> None:
+    truth = [
+        Row("Magnesium", 200.0, "mg", ("magnesium_glycinate",)),
+        Row("Zinc", 11.0, "mg", ("zinc_citrate",)),
+        Row("Vitamin C", 90.0, "mg"),  # no truth forms: not scored
+        Row("Iodine", 150.0, "mcg", ("iodine_potassium_iodide",)),
+    ]
+    predicted = [
+        Row("Magnesium", 200.0, "mg", ("magnesium_glycinate",)),
+        Row("Zinc", 11.0, "mg", ("zinc_unknown",)),  # read, its form misread
+        Row("Vitamin C", 90.0, "mg", ()),
+        Row("Iodine", 15.0, "mcg", ("iodine_potassium_iodide",)),  # amount wrong: not scored
+    ]
+    assert count_forms(predicted, truth) == (1, 2)
