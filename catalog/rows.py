@@ -43,6 +43,11 @@ _NAME_UNIT = re.compile(r"\b(?:kj|kcal)\b")
 _NAME_UNIT_PRINTED = re.compile(r"\s*\b(?:kJ|kcal|KJ|KCAL|Kcal)\b\s*")
 _ENERGY = re.compile(r"\b(?:energy|calories|calorie|cal|kcal)\b")
 _ENERGY_UNITS = {"kJ", "kcal"}
+# A gram amount whose "g" was read as an 8 or a 9: the number, then that digit, then no more
+# digits and no unit ("08", "29 1%").
+_GRAM_READ_AS_DIGIT = re.compile(r"^\s*(?P<num>\d+(?:[.,]\d+)?)[89](?![\d.,]*\s*[a-zµ])", re.I)
+# Nutrients other than macronutrients that labels give in grams.
+_GRAM_NUTRIENTS = frozenset({"salt"})
 
 
 # "+ Trans", "• Sodium": a sub-row marker before the name.
@@ -258,8 +263,12 @@ def _row(text: str, head: str, tail: Tail, fuzzy: bool) -> list[Ingredient]:
                 nutrient = lex.nutrient_id(parts.name, fuzzy=fuzzy) if parts.name else None
             for col in columns:
                 col.unit = col.unit or unit
-        elif columns[0].dv_percent is None:
-            return []  # a bare number with nothing to say it is an amount
+        else:
+            grams = _bare_grams(lex, nutrient, text[len(head) :], columns[0])
+            if grams is not None:
+                columns[0].amount, columns[0].unit = grams, "g"
+            elif columns[0].dv_percent is None:
+                return []  # a bare number with nothing to say it is an amount
     columns = _energy_alternates(columns)
     energy_units = [c.unit for c in columns]
     if len(columns) > 1 and set(energy_units) == _ENERGY_UNITS:
@@ -268,6 +277,34 @@ def _row(text: str, head: str, tail: Tail, fuzzy: bool) -> list[Ingredient]:
             for unit in ("kJ", "kcal")
         ]
     return [_build(lex, text, parts, nutrient, columns)]
+
+
+def _bare_grams(lex: Lexicon, nutrient: str | None, amounts: str, col: Column) -> float | None:
+    """The amount in grams of a nutrient printed in grams whose unit the camera lost, or
+    None. Either its "g" was read as an 8 or a 9 ("Fat 08", "Total Carbohydrate 29 1%": their
+    bowls look alike when blurred), or it was lost ("Total Fat 18 28%"). Taken only where
+    nothing else fits: a zero ("08": no label prints a leading zero), or a %DV that the amount
+    read that way gives (and, for a misread "g", the number as read does not)."""
+    if nutrient is None or col.amount is None:
+        return None
+    n = lex.nutrients[nutrient]
+    dvs = [d for d in (n.dv, n.dv_pre2020) if d is not None]
+    if not (n.kind == "macronutrient" or nutrient in _GRAM_NUTRIENTS) or any(
+        d.unit != "g" for d in dvs
+    ):
+        return None
+    m = _GRAM_READ_AS_DIGIT.match(amounts)
+    misread = parse_number(m.group("num")) if m else None
+    printed = col.dv_percent
+    if printed is None:
+        return misread if m and m.group("num") == "0" else None
+
+    def fits(amount: float) -> bool:
+        return any(abs(amount / d.amount * 100 - printed) <= max(1.0, 0.2 * printed) for d in dvs)
+
+    if misread is not None and fits(misread) and not fits(col.amount):
+        return misread
+    return col.amount if fits(col.amount) else None
 
 
 def _energy_alternates(columns: list[Column]) -> list[Column]:
