@@ -46,6 +46,7 @@ _ENERGY_UNITS = {"kJ", "kcal"}
 # A gram amount whose "g" was read as an 8 or a 9: the number, then that digit, then no more
 # digits and no unit ("08", "29 1%").
 _GRAM_READ_AS_DIGIT = re.compile(r"^\s*(?P<num>\d+(?:[.,]\d+)?)[89](?![\d.,]*\s*[a-zµ])", re.I)
+_ZERO_OR_ONE_DECIMAL = re.compile(r"0|\d+[.,]\d")
 # Nutrients other than macronutrients that labels give in grams.
 _GRAM_NUTRIENTS = frozenset({"salt"})
 
@@ -281,10 +282,12 @@ def _row(text: str, head: str, tail: Tail, fuzzy: bool) -> list[Ingredient]:
 
 def _bare_grams(lex: Lexicon, nutrient: str | None, amounts: str, col: Column) -> float | None:
     """The amount in grams of a nutrient printed in grams whose unit the camera lost, or
-    None. Either its "g" was read as an 8 or a 9 ("Fat 08", "Total Carbohydrate 29 1%": their
-    bowls look alike when blurred), or it was lost ("Total Fat 18 28%"). Taken only where
-    nothing else fits: a zero ("08": no label prints a leading zero), or a %DV that the amount
-    read that way gives (and, for a misread "g", the number as read does not)."""
+    None. Either its "g" was read as an 8 or a 9 ("Fat 08", "Protein 9.98", "Total
+    Carbohydrate 29 1%": their bowls look alike when blurred), or it was lost ("Total Fat 18
+    28%"). Taken only where nothing else fits: a zero ("08": no label prints a leading zero),
+    one decimal ("9.98": gram amounts are printed to one decimal, "0.68g" salt the exception
+    that a lost "g" would make 0.6), or a %DV that the amount read that way gives (and, for a
+    misread "g", the number as read does not)."""
     if nutrient is None or col.amount is None:
         return None
     n = lex.nutrients[nutrient]
@@ -297,7 +300,7 @@ def _bare_grams(lex: Lexicon, nutrient: str | None, amounts: str, col: Column) -
     misread = parse_number(m.group("num")) if m else None
     printed = col.dv_percent
     if printed is None:
-        return misread if m and m.group("num") == "0" else None
+        return misread if m and _ZERO_OR_ONE_DECIMAL.fullmatch(m.group("num")) else None
 
     def fits(amount: float) -> bool:
         return any(abs(amount / d.amount * 100 - printed) <= max(1.0, 0.2 * printed) for d in dvs)
