@@ -37,7 +37,8 @@ _NAME_TRIM = " \t:;,-_|*†‡®™℠"
 _DOT_LEADER = re.compile(r"(?:\s*[.·…]){2,}\s*$|\s+[.·]\s*$")
 _TRAILING_MARK = re.compile(r"(?:\s*(?:®|™|℠|\((?:r|tm)\)))+\s*$", re.IGNORECASE)
 INCLUDES = re.compile(
-    r"^\s*incl(?:udes|\.)?\s+(?P<qty>.+?)\s+(?P<name>added\s+sugars?)\b(?P<rest>.*)$", re.I
+    r"^\s*incl(?:udes\s+|\.\s*|\s+)(?P<qty>.+?)\s+(?P<name>add(?:ed)?\s+sugars?)\b(?P<rest>.*)$",
+    re.I,
 )
 _NAME_UNIT = re.compile(r"\b(?:kj|kcal)\b")
 _NAME_UNIT_PRINTED = re.compile(r"\s*\b(?:kJ|kcal|KJ|KCAL|Kcal)\b\s*")
@@ -47,6 +48,11 @@ _ENERGY_UNITS = {"kJ", "kcal"}
 # digits and no unit ("08", "29 1%").
 _GRAM_READ_AS_DIGIT = re.compile(r"^\s*(?P<num>\d+(?:[.,]\d+)?)[89](?![\d.,]*\s*[a-zµ])", re.I)
 _ZERO_OR_ONE_DECIMAL = re.compile(r"0|\d+[.,]\d")
+# A unit printed after the name, in the name column, for the bare amounts of the row (EU
+# and UK tables): "Fat g", "Salt (g)", "Vitamin D µg (NRV%)".
+_UNIT_IN_NAME = re.compile(
+    r"(?<=[A-Za-z)])\s+\(?(?P<unit>g|mg|mcg|µg|μg|ug)\)?(?:\s*\(\s*%?\s*(?:NRV|RI)\s*%?\s*\))?$"
+)
 # Nutrients other than macronutrients that labels give in grams.
 _GRAM_NUTRIENTS = frozenset({"salt"})
 
@@ -173,7 +179,8 @@ _HEADING_BEFORE_AMOUNT = re.compile(
 # "Typical values per 100g", "Typical per serving 80g %RI*": the column headings of EU and UK
 # tables (the amount is the basis of the column, not a nutrient's).
 _HEADING_NAME = re.compile(
-    r"^\s*(?:per|par|pour|each|amount\s+per|typical|values?)\b|%\s*R[I1l]\b|\breference\s+intake",
+    r"^\s*(?:per|par|pour|each|amount\s+per|typical|values?)\b|%\s*R[I1l]\b"
+    r"|\breference\s+intake|\bserves\s*:?\s*\d+\s*$",
     re.I,
 )
 # "Calories 5 % Daily Value*": US panels print the %DV column's heading on the calories row's
@@ -264,6 +271,13 @@ def _row(text: str, head: str, tail: Tail, fuzzy: bool) -> list[Ingredient]:
                 nutrient = lex.nutrient_id(parts.name, fuzzy=fuzzy) if parts.name else None
             for col in columns:
                 col.unit = col.unit or unit
+        elif (printed_unit := _UNIT_IN_NAME.search(parts.name)) is not None:
+            # "Fat (g) 3.5 7.0", "Vitamin D µg (NRV%) 0.35": the unit heads the name column.
+            unit_in_name, _ = unit_of(printed_unit.group("unit"))
+            parts.name = parts.name[: printed_unit.start()].strip(_NAME_TRIM)
+            nutrient = lex.nutrient_id(parts.name, fuzzy=fuzzy) if parts.name else None
+            for col in columns:
+                col.unit = col.unit or unit_in_name
         else:
             grams = _bare_grams(lex, nutrient, text[len(head) :], columns[0])
             if grams is not None:
