@@ -16,9 +16,10 @@ from catalog.models import Unit
 
 # A capital O before a unit is a zero misread by OCR ("Trans Fat Og"): no label means "O g".
 # So is one among digits before a unit ("2Og", "1O.5g", "O.5g").
+# "Nil" is how UK, EU and Australian tables print none of a nutrient.
 _NUM = (
     r"(?-i:\d[\dO]*O[\dO]*(?:[.,][\dO]+)?|O[.,][\dO]+|O)(?=\s?(?:m?c?g)\b)"
-    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|[.,]\d+"
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|[.,]\d+|\bnil\b"
 )
 # "Loss than": the e of "Less" read as an o.
 _OP = r"<|>|≤|≥|~|l[eo]ss\s+than|fewer\s+than|approx\.?"
@@ -104,6 +105,8 @@ def parse_number(text: str) -> float:
     """'1,000' -> 1000; '37,5' -> 37.5 (a decimal comma); '.5' -> 0.5; '2,000.5' -> 2000.5
     and '2.000,5' -> 2000.5 (with both marks, the later one is the decimal mark)."""
     text = text.strip().replace("O", "0")  # a zero misread (see _NUM)
+    if text.lower() == "nil":
+        return 0.0
     if _DOT_THOUSANDS.match(text):
         # "1.000 mcg": a thousands point (or a comma the camera read as one); labels do not
         # print decimals with trailing zeros.

@@ -138,7 +138,7 @@ def parse_lines(lines: Sequence[Line]) -> ScanResult:
 
 # A linear (paragraph) panel: "Amount per serving: Calories 10, Total Fat 0g (0% DV), ..."
 # wrapped over several lines, a row often cut in two at a line end.
-_AMOUNT_TOKEN = re.compile(r"[\dO]\s*(?:(?:mg|mcg|g|iu|kcal|kj)\b|%)", re.I)
+_AMOUNT_TOKEN = re.compile(r"[\dO]\s*(?:(?:mg|mcg|g|iu|kcal|kj)\b|%)|\bnil\b", re.I)
 _THOUSANDS_AFTER = re.compile(r",\d{3}(?!\d)")
 _DV_BRACKET = re.compile(r"\(\s*<?\s*[\dO][\d.,]*\s*%[^()]*$|\(\s*<?\s*[\dO][\d.,]*\s*%")
 _PARAGRAPH_MARKS = re.compile(r"[()\[\],;]")  # the only characters _split_paragraph acts on

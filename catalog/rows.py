@@ -53,6 +53,7 @@ _ZERO_OR_ONE_DECIMAL = re.compile(r"0|\d+[.,]\d")
 _UNIT_IN_NAME = re.compile(
     r"(?<=[A-Za-z)])\s+\(?(?P<unit>g|mg|mcg|µg|μg|ug)\)?(?:\s*\(\s*%?\s*(?:NRV|RI)\s*%?\s*\))?$"
 )
+_NIL = re.compile(r"(?:\s*nil\W*)+", re.I)
 # Nutrients other than macronutrients that labels give in grams.
 _GRAM_NUTRIENTS = frozenset({"salt"})
 
@@ -282,6 +283,8 @@ def _row(text: str, head: str, tail: Tail, fuzzy: bool) -> list[Ingredient]:
             grams = _bare_grams(lex, nutrient, text[len(head) :], columns[0])
             if grams is not None:
                 columns[0].amount, columns[0].unit = grams, "g"
+            elif _NIL.fullmatch(text[len(head) :]):
+                pass  # "Fat Nil": none, and no unit printed
             elif columns[0].dv_percent is None:
                 return []  # a bare number with nothing to say it is an amount
     columns = _energy_alternates(columns)
