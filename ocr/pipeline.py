@@ -37,8 +37,10 @@ from ocr.types import Image, QualityReport, TextBox
 # larger ones are cropped to the panel first.
 READ_WHOLE_MAX_SIDE = 2400
 READ_WHOLE_MAX_PIXELS = 4_000_000
-# The small copy used to find the panel.
-LOCATE_MAX_SIDE = 1280
+# The small copy used to find the panel. Its detection costs a quarter of the time of a large
+# photo; measured on the 133 synthetic photos read through a crop, 960 px kept the rows right
+# (412) and cut the median from 1.71 s to 1.41 s; 800 px lost two rows.
+LOCATE_MAX_SIDE = 960
 # Text height (px) the recogniser reads best; PP-OCR's recogniser works on 48 px line crops.
 TARGET_TEXT_HEIGHT = 32.0
 MAX_UPSCALE = 3.0
