@@ -18,8 +18,8 @@ from catalog.models import Unit
 # So is one among digits before a unit ("2Og", "1O.5g", "O.5g").
 # "Nil" is how UK, EU and Australian tables print none of a nutrient.
 _NUM = (
-    r"(?-i:\d[\dO]*O[\dO]*(?:[.,][\dO]+)?|O[.,][\dO]+|O)(?=\s?(?:m?c?g)\b)"
-    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|[.,]\d+|\bnil\b"
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|[.,]\d+|\bnil\b"
+    r"|(?-i:\d[\dO]*O[\dO]*(?:[.,][\dO]+)?|O[.,][\dO]+|O)(?=\s?(?:m?c?g)\b)"
 )
 # "Loss than": the e of "Less" read as an o.
 _OP = r"<|>|≤|≥|~|l[eo]ss\s+than|fewer\s+than|approx\.?"

@@ -265,19 +265,20 @@ class Lexicon:
     def _salt_named_misread(self, key: str) -> tuple[str, str] | None:
         """`_salt_named` once OCR-confusable glyphs are made one ("Magneslum Oxide", "Magnesium
         Axide"): both the mineral and the salt must be whole words of the catalog."""
-        if self.nutrient_id(key, fuzzy=True) is not None:
-            return None
         glyphs = form_glyph_key(key)
         phrase = _longest(self._all_forms_glyph_pattern, glyphs)
         if phrase:
             form = self.forms[self._all_forms_by_glyphs[phrase]]
-            return form.mineral, form.id
-        word = _longest(self._mineral_glyph_pattern, glyphs)
-        salt = _longest(self._salt_glyph_pattern, glyphs)
-        if word is None or salt is None or word == glyphs:
-            return None
-        mineral = self._mineral_by_glyphs[word]
-        return mineral, f"{mineral}_{self._salt_by_glyphs[salt]}"
+            found = form.mineral, form.id
+        else:
+            word = _longest(self._mineral_glyph_pattern, glyphs)
+            salt = _longest(self._salt_glyph_pattern, glyphs) if word else None
+            if word is None or salt is None or word == glyphs:
+                return None
+            mineral = self._mineral_by_glyphs[word]
+            found = mineral, f"{mineral}_{self._salt_by_glyphs[salt]}"
+        # A nutrient's own name misread is that nutrient, not a salt (checked last: costly).
+        return None if self.nutrient_id(key, fuzzy=True) is not None else found
 
     # -- co-ingredients --------------------------------------------------------------------
 
