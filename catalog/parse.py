@@ -601,6 +601,15 @@ def _beside_row(state: _State, line: Line) -> bool:
     return shift < -_WRAP_LEFT_OF_ROW or shift > _WRAP_RIGHT_OF_ROW
 
 
+def _last_row_amounts(state: _State, row: Ingredient) -> str | None:
+    """The amounts at the end of the last row's text: those carried from its own line once a
+    wrapped name joined it, else found again in the text (None: it declares none)."""
+    if state.row_amounts is not None and row.text.endswith(state.row_amounts):
+        return state.row_amounts
+    tail = find_tail(row.text, allow_bare=True)
+    return row.text[tail.start :] if tail is not None else None
+
+
 def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     """A narrow name column wraps under its row: "Vitamin C (as  250 mg  278%" then
     "ascorbic acid)"; "Pantothenic 5 mg 100%" then "Acid". The line joins the row above when
@@ -619,12 +628,9 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     previous = ingredients[-1]
     if previous.blend is not None or (previous.is_blend and not _open_bracket(previous.text)):
         return False
-    amounts = state.row_amounts
-    if amounts is None or not previous.text.endswith(amounts):
-        tail = find_tail(previous.text, allow_bare=True)
-        if tail is None:
-            return False
-        amounts = previous.text[tail.start :]
+    amounts = _last_row_amounts(state, previous)
+    if amounts is None:
+        return False
     head = previous.text[: len(previous.text) - len(amounts)].rstrip()
     if (
         not _open_bracket(head)
@@ -718,8 +724,8 @@ def _read_blend_name_wrap(state: _State, line: Line, text: str) -> bool:
     previous.name = name
     # "Proprietary Magnesium" + "Blend" names magnesium, which "Proprietary" + "Sleep Blend"
     # does not: the blend's magnesium is what the oxide-led check reads.
-    tail = find_tail(previous.text, allow_bare=True)
-    joined = parse_row(f"{name} {previous.text[tail.start :]}") if tail else []
+    amounts = _last_row_amounts(state, previous)
+    joined = parse_row_named(name, amounts) if amounts is not None else []
     previous.nutrient = joined[0].nutrient if joined else None
     previous.bbox = _union(previous.bbox, line.bbox)
     members = split_top_level(m.group("members") or "", ",;")

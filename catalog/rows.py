@@ -280,10 +280,11 @@ def _row(text: str, head: str, tail: Tail, fuzzy: bool) -> list[Ingredient]:
             for col in columns:
                 col.unit = col.unit or unit_in_name
         else:
-            grams = _bare_grams(lex, nutrient, text[len(head) :], columns[0])
+            amounts = text[len(head) :]
+            grams = _bare_grams(lex, nutrient, amounts, columns[0])
             if grams is not None:
                 columns[0].amount, columns[0].unit = grams, "g"
-            elif _NIL.fullmatch(text[len(head) :]):
+            elif _NIL.fullmatch(amounts):
                 pass  # "Fat Nil": none, and no unit printed
             elif columns[0].dv_percent is None:
                 return []  # a bare number with nothing to say it is an amount
