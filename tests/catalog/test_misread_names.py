@@ -19,6 +19,7 @@ from catalog.parse import Line
         ("Magnesiurn", "magnesium"),  # m read as rn
         ("Vitamin Bl2", "vitamin_b12"),
         ("Vitarnin C", "vitamin_c"),
+        ("Vitamin 86", "vitamin_b6"),  # B read as 8
     ],
 )
 def test_confusable_glyphs_name_the_nutrient(printed: str, nutrient: str) -> None:
@@ -56,3 +57,69 @@ def test_a_corrected_mineral_row_is_read_again_for_its_forms() -> None:
     )
     assert (row.amount, row.compound_mg, row.elemental_mg) == (105.0, 750.0, 105.0)
     assert "name_corrected" in row.flags
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "nutrient"),
+    [
+        # Real photos (RapidOCR): the serving line or the next column joined to a row's front.
+        ("Sening ize Tosp (20g) Sat Fat 4.5g 23%", "Saturated fat", "saturated_fat"),
+        ("Dasis trom Fat 110 Sodium 90mg 4%", "Sodium", "sodium"),
+        ("lantine ((170g) Trans Fat 0g", "Trans fat", "trans_fat"),
+        ("Want Dll Yue (D)are Sodium 65mg 3%", "Sodium", "sodium"),
+        ("Sodkumn / Sodium 0 mg 0%", "Sodium", "sodium"),
+    ],
+)
+def test_text_joined_to_the_front_of_a_nutrient_is_dropped(
+    line: str, name: str, nutrient: str
+) -> None:
+    result = read_lines([Line("Nutrition Facts"), Line(line)])
+    row = result.ingredients[0]
+    assert (row.name, row.nutrient) == (name, nutrient)
+    assert "name_corrected" in row.flags
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Pea Protein 20 g",  # an ingredient's own name: no digit, bracket or slash before it
+        "Sea Salt 200 mg",
+        "Proprietary Blend (Whey Protein) 20 g",  # nothing after the bracket
+        "Omega-3 Fish Oil 1000 mg",  # after the digit: no nutrient
+    ],
+)
+def test_names_that_merely_contain_a_nutrient_are_kept(line: str) -> None:
+    result = read_lines([Line("Supplement Facts"), Line(line)])
+    assert result.ingredients[0].name == line.rsplit(" ", 2)[0]
+    assert "name_corrected" not in result.ingredients[0].flags
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "forms", "basis"),
+    [
+        # Synthetic photos (RapidOCR): the "(as" that opens a form bracket, misread.
+        ("Vitamin 86 (a pyridoxine HCI) 5 mg", "Vitamin B6", [], "unknown"),
+        ("Calclum Cas calcium carbonate) 200 mg", "Calcium", ["calcium_carbonate"], "elemental"),
+        ("Magnesium (35 magnesium oxide) 250 mg", "Magnesium", ["magnesium_oxide"], "elemental"),
+        (
+            "Magneshun (a5 magnesium oxide, magnesium malate) 250 mg",
+            "Magnesium",
+            ["magnesium_oxide", "magnesium_malate"],
+            "elemental",
+        ),
+    ],
+)
+def test_a_misread_as_still_opens_the_form(
+    line: str, name: str, forms: list[str], basis: str
+) -> None:
+    row = read_lines([Line("Supplement Facts"), Line(line)]).ingredients[0]
+    assert (row.name, row.forms, row.basis) == (name, forms, basis)
+    assert "form_corrected" in row.flags
+    assert "elemental_estimated" not in row.flags
+
+
+def test_a_bracket_that_is_no_form_stays_in_the_name() -> None:
+    line = Line("Proprietary Blend (a blend of herbs) 200 mg")
+    row = read_lines([Line("Supplement Facts"), line]).ingredients[0]
+    assert row.name == "Proprietary Blend (a blend of herbs)"
+    assert row.flags == []

@@ -1,0 +1,120 @@
+"""Corrections for rows read by a camera (OCR output only; typed label text is taken as
+written): misread nutrient names, stray text joined to the front of a name, and a misread
+"(as" that kept a row's form inside its name."""
+
+from __future__ import annotations
+
+import re
+
+from catalog.lexicon import lexicon
+from catalog.models import Ingredient, ScanResult
+from catalog.rows import parse_row
+from catalog.text import normalize
+
+# Everything up to the last digit, bracket or slash of a row name: text from beside or above
+# the row that the line rebuilding joined to its front ("Sening ize Tosp (20g) Sat Fat").
+_JOINED_FRONT = re.compile(r"^.*[\d()\[\]/]")
+# "(as" as the camera reads it: "(a5", "(35", "(3s", "(a" with its s lost, and "Cas" with the
+# bracket taken for a C. Followed by a word, as a form's name is.
+_MISREAD_AS = re.compile(r"(?:\(|\bC)(?:[a3][s5]|a)(?=\s+[A-Za-z])")
+
+
+def correct_misread_rows(result: ScanResult) -> None:
+    """Every correction, in order: the form bracket first, so that the name left in front of
+    it is the one corrected."""
+    for ing in result.ingredients:
+        _reread_misread_intro(ing)
+    correct_misread_names(result)
+
+
+def _reread_misread_intro(ing: Ingredient) -> None:
+    """ "Vitamin B6 (a pyridoxine HCI)", "Calclum Cas calcium carbonate)": a misread "(as"
+    leaves the form in the row's name (and a mineral's amount read as a compound's). The row
+    is read again with the "(as" restored, and taken when it reads the same amounts under a
+    nutrient's name; "Proprietary Blend (a blend of ...)" stays as it is."""
+    intro = _MISREAD_AS.search(ing.name)
+    if intro is None or not ing.text.startswith(ing.name):
+        return
+    bracket = "(as" + ing.name[intro.end() :] + ing.text[len(ing.name) :]
+    front = ing.name[: intro.start()]
+    again = parse_row(front + bracket, fuzzy=True)
+    if len(again) == 1 and again[0].nutrient is None and _forms_of(again[0], ing.nutrient):
+        # "Magneshun (a5 magnesium oxide, magnesium malate)": the name is too garbled to
+        # spell the mineral that the forms name; read again under the mineral's name.
+        again = parse_row(f"{lexicon().nutrients[str(ing.nutrient)].name} {bracket}")
+    if len(again) != 1 or again[0].nutrient is None:
+        return
+    row = again[0]
+    if (row.amount, row.unit, row.dv_percent) != (ing.amount, ing.unit, ing.dv_percent):
+        return
+    corrected = ["form_corrected"]
+    if normalize(row.name) != normalize(front):
+        corrected.append("name_corrected")
+    ing.name, ing.nutrient = row.name, row.nutrient
+    ing.forms, ing.forms_text, ing.basis = row.forms, row.forms_text, row.basis
+    ing.elemental_mg, ing.compound_mg = row.elemental_mg, row.compound_mg
+    ing.flags = [f for f in ing.flags if f != "elemental_estimated"]
+    ing.flags += [f for f in (*row.flags, *corrected) if f not in ing.flags]
+
+
+def _forms_of(row: Ingredient, mineral: str | None) -> bool:
+    """Whether `row` names forms, every one of them a form of `mineral`."""
+    forms = lexicon().forms
+    return bool(row.forms) and all(f in forms and forms[f].mineral == mineral for f in row.forms)
+
+
+def _nutrient_after_joined_text(name: str) -> str | None:
+    """The nutrient named by the words after a row name's joined front, or None. Only after a
+    digit, bracket or slash: words alone ("Pea Protein", "Sea Salt") are an ingredient's own
+    name, not a nutrient's with something in front."""
+    front = _JOINED_FRONT.match(name)
+    if front is None:
+        return None
+    words = name[front.end() :].split()
+    for start in range(len(words)):  # the longest tail first: "Trans Fat" before "Fat"
+        nutrient = lexicon().nutrient_id(" ".join(words[start:]))
+        if nutrient is not None:
+            return nutrient
+    return None
+
+
+def correct_misread_names(result: ScanResult) -> None:
+    """OCR misreads letters ("lodine", "Magnesiurn") and joins stray text to the front of a
+    name ("Dasis trom Fat 110 Sodium"): a row name that is no nutrient but nearly spells one,
+    or ends in one after a digit, bracket or slash, is given the nutrient's name, flagged
+    `name_corrected`, and a mineral's row is read again under it for its forms. A row whose
+    nutrient was told by its form ("Calclum (as calcium carbonate)") gets the nutrient's name
+    when its own nearly spells it."""
+    lex = lexicon()
+    for ing in result.ingredients:
+        if not ing.name or (ing.nutrient is not None and lex.nutrient_id(ing.name) is not None):
+            continue
+        spelt = lex.nutrient_id(ing.name, fuzzy=True)
+        if ing.nutrient is not None:
+            if spelt == ing.nutrient:
+                ing.name = lex.nutrients[spelt].name
+                ing.flags.append("name_corrected")
+            continue
+        nutrient = spelt or _nutrient_after_joined_text(ing.name)
+        if nutrient is not None:
+            _reread_forms(ing, lex.nutrients[nutrient].name, nutrient)
+            ing.nutrient = nutrient
+            ing.name = lex.nutrients[nutrient].name
+            ing.flags.append("name_corrected")
+
+
+def _reread_forms(ing: Ingredient, name: str, nutrient: str) -> None:
+    """Reads the row again under its corrected name, for what the name decides: a mineral's
+    forms and whether its amount is elemental ("Magneslum (from 750 mg magneslum
+    bisglycinate chelate) 105 mg"). Left as it is when the row does not read the same."""
+    if not lexicon().is_mineral(nutrient) or not ing.text.startswith(ing.name):
+        return
+    again = parse_row(name + ing.text[len(ing.name) :])
+    if len(again) != 1 or again[0].nutrient != nutrient:
+        return
+    row = again[0]
+    if (row.amount, row.unit, row.dv_percent) != (ing.amount, ing.unit, ing.dv_percent):
+        return
+    ing.forms, ing.forms_text, ing.basis = row.forms, row.forms_text, row.basis
+    ing.elemental_mg, ing.compound_mg = row.elemental_mg, row.compound_mg
+    ing.flags += [f for f in row.flags if f not in ing.flags]
