@@ -66,7 +66,10 @@ _COLUMN_HEADING = re.compile(
 )
 _FOOTNOTE = re.compile(
     r"^\s*(?:[*†‡§#]+|\+)\s*.*(?:daily\s+value|not\s+established|percent|calorie\s+diet)"
-    r"|^\s*(?:\*\s*)?percent\s+daily\s+values?|daily\s+values?\s+(?:are\s+based|not\s+established)",
+    r"|^\s*(?:\*\s*)?percent\s+daily\s+values?|daily\s+values?\s+(?:are\s+based|not\s+established)"
+    # Its tail, however its start was read: "Percer Dall besed ona 200 calorie" is no row of
+    # 200 kcal. No row says what it is "based on".
+    r"|\bb\wsed\s+on\s*a\s*[\d.,]+\s*cal",
     re.I,
 )
 _OTHER = re.compile(
