@@ -554,6 +554,13 @@ def _read_row_line(state: _State, line: Line, text: str, *, continues_row: bool)
 
 
 _REFERENCE_CALORIES = (2000.0, 2500.0)
+# The nutrients that footnote table lists (21 CFR 101.9(d)(9), before the 2016 rule): a
+# supplement's "Magnesium 400 mg 800 mg" is two amount columns, though 400 mg was magnesium's
+# Daily Value.
+_FOOTNOTE_TABLE_NUTRIENTS = frozenset(
+    {"total_fat", "saturated_fat", "cholesterol", "sodium", "potassium",
+     "total_carbohydrate", "dietary_fiber", "protein"}
+)  # fmt: skip
 
 
 def _restates_daily_values(ing: Ingredient) -> bool:
@@ -564,6 +571,8 @@ def _restates_daily_values(ing: Ingredient) -> bool:
     others = [c.get("amount") for c in ing.extra_columns]
     if ing.nutrient == "calories":
         return (ing.amount, others[:1]) == (_REFERENCE_CALORIES[0], [_REFERENCE_CALORIES[1]])
+    if ing.nutrient not in _FOOTNOTE_TABLE_NUTRIENTS:
+        return False
     nutrient = lexicon().nutrients.get(ing.nutrient or "")
     dv = nutrient.dv_pre2020 if nutrient else None
     if dv is None or ing.amount != dv.amount or ing.unit != dv.unit:
@@ -629,7 +638,11 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     if _search(panel_bottom(), text):
         return False  # the footnote under the table, its start lost ("take of an average adult")
     previous = ingredients[-1]
-    if previous.blend is not None or (previous.is_blend and not _open_bracket(previous.text)):
+    # A blend's member with no amount of its own goes on as a member (_continues_member).
+    member = previous.blend is not None
+    if (member and previous.amount is None) or (
+        previous.is_blend and not _open_bracket(previous.text)
+    ):
         return False
     amounts = _last_row_amounts(state, previous)
     if amounts is None:
@@ -666,9 +679,11 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
         or better_form
         or better_herb
         or own_form
+        or _continues_salt(previous, text, joined[0])
     ):
         return False
     first = joined[0]
+    first.blend = previous.blend
     first.bbox = _union(previous.bbox, line.bbox)
     first.confidence = min(previous.confidence, line.confidence)
     ingredients[-1] = first
@@ -681,6 +696,19 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
 _BLEND_NAME_END = re.compile(
     r"^(?P<rest>[^:\d]{0,40}?blend)\s*(?:(?P<colon>:)\s*(?P<members>.*))?$", re.I
 )
+
+
+def _continues_salt(row: Ingredient, text: str, joined: Ingredient) -> bool:
+    """ "Magnesium Glycinate 600 mg" then "Chelate", "Magtein® 1,000 mg" then "Magnesium":
+    the line, which names no salt and no other nutrient of its own, goes on with the name of
+    the salt the row's name already named."""
+    lex = lexicon()
+    if not row.forms or "(" in row.text or any(ch.isdigit() for ch in text):
+        return False
+    if lex.salt_named(text) is not None or lex.nutrient_id(text) not in (None, row.nutrient):
+        return False
+    salt = lex.salt_named(row.name)
+    return salt is not None and salt[1] in row.forms and lex.salt_named(joined.name) == salt
 
 
 def _names_own_form(row: Ingredient, text: str) -> bool:
@@ -699,13 +727,20 @@ def _names_own_form(row: Ingredient, text: str) -> bool:
 def _read_blend_name_wrap(state: _State, line: Line, text: str) -> bool:
     """A blend's name wrapped under its row, the members after the colon: "Proprietary
     1,400 mg †" then "Magnesium Blend: Magnesium Oxide, ...". Only after a row without a %DV
-    (a blend has none), so "Zinc 10 mg 91%" then "Herbal Blend: ..." stay two things."""
+    (a blend has none), so "Zinc 10 mg 91%" then "Herbal Blend: ..." stay two things. A blend
+    word alone on its line ends the name above it whatever that name is: "Magnesium 1,050 mg"
+    then "Complex" is a magnesium complex, not 1,050 mg of magnesium."""
+    lone = _LONE_BLEND_WORD.match(text)
     m = _BLEND_NAME_END.match(text)
     ingredients = state.result.ingredients
     # "Calm Blend: 250 mg" is a blend row of its own.
-    if not m or state.pending or not ingredients or find_tail(text, allow_bare=True):
+    if not (m or lone) or state.pending or not ingredients or find_tail(text, allow_bare=True):
         return False
     previous = ingredients[-1]
+    if lone and previous.blend is not None and state.blend is not None:
+        # "Proprietary 550 mg" / "Magnesium" / "Blend": the line taken for the blend's first
+        # member was the middle of its name.
+        previous = _unfold_name_middle(state, previous)
     if previous.blend is not None or previous.amount is None:
         return False
     # "Proprietary" alone already opened a blend; it takes the rest of its name if no member
@@ -714,26 +749,60 @@ def _read_blend_name_wrap(state: _State, line: Line, text: str) -> bool:
         return False
     if previous.dv_percent is not None:
         return False
+    colon = bool(m and m.group("colon")) or bool(lone and lone.group("members") is not None)
     # Without a colon the line only ends a name that already opened a blend ("Proprietary
-    # Magnesium 500 mg" / "Blend"); "Melatonin 3 mg" then "Calm Blend" is a blend of its own.
-    if not m.group("colon") and state.blend is not previous:
+    # Magnesium 500 mg" / "Blend"), or is a blend word alone; "Melatonin 3 mg" then "Calm
+    # Blend" is a blend of its own.
+    if not colon and not lone and state.blend is not previous:
+        return False
+    if lone and _search(_BLEND_WORDS, previous.name) and state.blend is not previous:
         return False
     if any(i.blend == previous.name for i in ingredients):
         return False  # the blend has members already: its name ended above them
-    rest = re.sub(r"(?<=[a-z])(?=Blend\b)", " ", m.group("rest").strip())
+    rest = lone.group("word") if lone else m.group("rest").strip() if m else ""
+    rest = re.sub(r"(?<=[a-z])(?=Blend\b)", " ", rest)
     name = f"{previous.name} {rest}"
     if not _is_blend_name(name):
         return False
     previous.name = name
     # "Proprietary Magnesium" + "Blend" names magnesium, which "Proprietary" + "Sleep Blend"
-    # does not: the blend's magnesium is what the oxide-led check reads.
+    # does not: the blend's magnesium is what the oxide-led check reads. A complex's weight is
+    # not its mineral's: the row is read again under its whole name.
     amounts = _last_row_amounts(state, previous)
     joined = parse_row_named(name, amounts) if amounts is not None else []
     previous.nutrient = joined[0].nutrient if joined else None
+    if joined:
+        previous.basis, previous.forms = joined[0].basis, joined[0].forms
+        previous.elemental_mg, previous.compound_mg = joined[0].elemental_mg, joined[0].compound_mg
     previous.bbox = _union(previous.bbox, line.bbox)
-    members = split_top_level(m.group("members") or "", ",;")
+    listed = (m or lone).group("members") if (m or lone) else None
+    members = split_top_level(listed or "", ",;")
     _open_blend(state, line, previous, inline=members)
     return True
+
+
+def _unfold_name_middle(state: _State, member: Ingredient) -> Ingredient:
+    """The blend row, its one member (a plain name read from the line under the row, with no
+    amount and no form) folded back into its name; `member` itself when it is not so."""
+    blend = state.blend
+    ingredients = state.result.ingredients
+    if blend is None or member.blend != blend.name or len(ingredients) < 2:
+        return member
+    if ingredients[-2] is not blend or member.amount is not None or member.forms:
+        return member
+    if any(ch.isdigit() or ch in ",;:()" for ch in member.text):
+        return member
+    ingredients.pop()
+    blend.name = f"{blend.name} {member.text.strip()}"
+    blend.bbox = _union(blend.bbox, member.bbox)
+    return blend
+
+
+# A blend word alone at the start of its line, a footnote mark after it, or a colon and the
+# members ("Complex: Magnesium Oxide, Magnesium Citrate").
+_LONE_BLEND_WORD = re.compile(
+    r"^\s*(?P<word>blend|complex|matrix|formula)\s*[*†‡]?\s*(?::\s*(?P<members>.*))?$", re.I
+)
 
 
 def _open_bracket(text: str) -> bool:
