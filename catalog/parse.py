@@ -775,7 +775,8 @@ def _read_blend_name_wrap(state: _State, line: Line, text: str) -> bool:
         previous.basis, previous.forms = joined[0].basis, joined[0].forms
         previous.elemental_mg, previous.compound_mg = joined[0].elemental_mg, joined[0].compound_mg
     previous.bbox = _union(previous.bbox, line.bbox)
-    listed = (m or lone).group("members") if (m or lone) else None
+    found = lone or m
+    listed = found.group("members") if found is not None else None
     members = split_top_level(listed or "", ",;")
     _open_blend(state, line, previous, inline=members)
     return True
