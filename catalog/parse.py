@@ -69,7 +69,10 @@ _FOOTNOTE = re.compile(
     r"|^\s*(?:\*\s*)?percent\s+daily\s+values?|daily\s+values?\s+(?:are\s+based|not\s+established)"
     # Its tail, however its start was read: "Percer Dall besed ona 200 calorie" is no row of
     # 200 kcal. No row says what it is "based on".
-    r"|\bb\wsed\s+on\s*a\s*[\d.,]+\s*cal",
+    r"|\bb\wsed\s+on\s*a\s*[\d.,]+\s*cal"
+    # "Daly Value not en", "yValue not established", "Dely Values ae based", "vaues are hased":
+    # read loosely, cut by the frame, its dagger lost; and "diet." alone, its start lost.
+    r"|va\w{0,4}\s+(?:a\w{0,2}\s+[bh]a\w*ed|n[o0]t\s+e)|^\s*(?:cal\w*\s+)?diet\.?\s*$",
     re.I,
 )
 _OTHER = re.compile(
