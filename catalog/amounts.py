@@ -72,7 +72,9 @@ _START = re.compile(rf"(?<![\w,/-])(?<!\d\.)(?:{_OP})?\s*(?:{_NUM})", re.IGNOREC
 _SEPARATOR = re.compile(r"\s*(?:[|/;]|\.(?=\s))?\s*")
 # A whole number alone after an amount with its unit, at the end of the line.
 _DV_LOST_SIGN = re.compile(r"(?:[1-9]\d{0,2}|0)[\s.]*")
-_END_JUNK = re.compile(r"[\s.·:;,|_-]*")
+# What may end a line after its last column: punctuation, and a footnote mark after it (a
+# linear panel's last item: "10 mg (588% DV).*").
+_END_JUNK = re.compile(r"[\s.·:;,|_-]*(?:(?<=[.,;])[*†‡]+[\s.]*)?")
 # One short fragment after a whole column, at the end of the line: a neighbouring column's
 # text the camera's line ran into ("Sugars 40g **C", "Total Carb. 40g 13% CA"). Units, marks
 # and qualifiers are read before it is looked for.
