@@ -794,6 +794,8 @@ def _unfold_name_middle(state: _State, member: Ingredient) -> Ingredient:
         return member
     if ingredients[-2] is not blend or member.amount is not None or member.forms:
         return member
+    if blend.amount is None or blend.dv_percent is not None:
+        return member  # no blend row whose name could go on (checked before anything changes)
     if any(ch.isdigit() or ch in ",;:()" for ch in member.text):
         return member
     ingredients.pop()
