@@ -51,10 +51,8 @@ def _reread_misread_intro(ing: Ingredient) -> None:
     if normalize(row.name) != normalize(front):
         corrected.append("name_corrected")
     ing.name, ing.nutrient = row.name, row.nutrient
-    ing.forms, ing.forms_text, ing.basis = row.forms, row.forms_text, row.basis
-    ing.elemental_mg, ing.compound_mg = row.elemental_mg, row.compound_mg
     ing.flags = [f for f in ing.flags if f != "elemental_estimated"]
-    ing.flags += [f for f in (*row.flags, *corrected) if f not in ing.flags]
+    _take_forms(ing, row, corrected)
 
 
 def _forms_of(row: Ingredient, mineral: str | None) -> bool:
@@ -115,6 +113,11 @@ def _reread_forms(ing: Ingredient, name: str, nutrient: str) -> None:
     row = again[0]
     if (row.amount, row.unit, row.dv_percent) != (ing.amount, ing.unit, ing.dv_percent):
         return
+    _take_forms(ing, row)
+
+
+def _take_forms(ing: Ingredient, row: Ingredient, flags: list[str] | None = None) -> None:
+    """What the row read again says of the forms and the elemental amount, and its flags."""
     ing.forms, ing.forms_text, ing.basis = row.forms, row.forms_text, row.basis
     ing.elemental_mg, ing.compound_mg = row.elemental_mg, row.compound_mg
-    ing.flags += [f for f in row.flags if f not in ing.flags]
+    ing.flags += [f for f in (*row.flags, *(flags or [])) if f not in ing.flags]
