@@ -24,13 +24,13 @@ _NUM = (
 # "Loss than": the e of "Less" read as an o.
 _OP = r"<|>|≤|≥|~|l[eo]ss\s+than|fewer\s+than|approx\.?"
 # "meg" and "mog" are how OCR engines commonly read "mcg", "pg" how they read "µg" (the
-# micro sign's tail taken for a p), "1U" or "lU" (after a space) how they read "IU", and
+# micro sign's tail taken for a p), "1U", "lU" or "RU" (after a space) how they read "IU", and
 # "kl" or "k]" before "/" how they read "kJ" ("1111kl/267kcal"), as is "k" alone before the
 # same energy in kcal ("2600k 629kcal"); no facts panel prints any of them as a unit. A "t"
 # glued to a unit ("5 mgt") is a dagger the camera read as a letter.
 _UNIT = (
     r"mg|milligrams?|mcg|meg|mog|µg|μg|ug|pg|micrograms?|ng|g|grams?|gram\(s\)|gm|"
-    r"i\.?u\.?|(?<=\s)[1l]u(?![a-z])|kcal|kj|k[l\]](?=\s*/)|k(?=\s*/?\s*\d[\d.,]*\s*kcal)"
+    r"i\.?u\.?|(?<=\s)[1lr]u(?![a-z])|kcal|kj|k[l\]](?=\s*/)|k(?=\s*/?\s*\d[\d.,]*\s*kcal)"
     r"|cal(?:orie)?s?|calorie\(s\)|cfu|ml|milliliters?"
 )
 _QUAL = r"dfe|ne|rae|alpha[- ]?tocopherol|a-?te|at"
@@ -89,7 +89,7 @@ UNIT_ALIASES: dict[str, Unit] = {
     "mcg": "mcg", "meg": "mcg", "mog": "mcg", "µg": "mcg", "μg": "mcg", "ug": "mcg", "pg": "mcg",
     "microgram": "mcg", "micrograms": "mcg",
     "g": "g", "gram": "g", "grams": "g", "gram(s)": "g", "gm": "g",
-    "iu": "IU", "1u": "IU", "lu": "IU", "i.u.": "IU", "i.u": "IU", "iu.": "IU",
+    "iu": "IU", "1u": "IU", "lu": "IU", "ru": "IU", "i.u.": "IU", "i.u": "IU", "iu.": "IU",
     "kcal": "kcal", "cal": "kcal", "cals": "kcal", "calorie": "kcal", "calories": "kcal",
     "calorie(s)": "kcal",
     "kj": "kJ", "kl": "kJ", "k]": "kJ", "k": "kJ",
