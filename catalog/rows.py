@@ -256,6 +256,9 @@ def _row(text: str, head: str, tail: Tail, fuzzy: bool) -> list[Ingredient]:
     if _HEADING_BEFORE_AMOUNT.search(head) or _HEADING_NAME.search(head):
         return []  # "Per 100 g", "Per 250 mL / par", "Serving size 2 capsules": headings
     parts = split_name(head)
+    if not any(ch.isalpha() for ch in parts.name):
+        # "24% 200 mg", "812 500 mcg": a number is no name; the camera lost the row's name.
+        parts.name = ""
     lex = lexicon()
     nutrient = lex.nutrient_id(parts.name, fuzzy=fuzzy) if parts.name else None
     columns = tail.columns
