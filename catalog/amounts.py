@@ -280,12 +280,32 @@ def find_tail(line: str, allow_bare: bool = False) -> Tail | None:
             start += 1
         columns = _read_columns(line, start, _COLUMN)
         if columns is None and allow_bare:
+            columns = _gram_read_as_digit(line, start)
+        if columns is None and allow_bare:
             # Bare numbers ("Calories 100 150"); whether they are amounts is the caller's
             # call, made from the row's name.
             columns = _read_columns(line, start, _BARE)
         if columns is not None:
             return Tail(start=start, columns=columns)
     return None
+
+
+# A first column in grams whose "g" the camera read as an 8 or a 9 ("Carbohydrate 4.78 9.4g",
+# "Fat <0.18 0.1g"): one decimal, as EU tables print grams, then that digit.
+_FIRST_GRAMS_MISREAD = re.compile(rf"(?P<op>{_OP})?\s*(?P<num>\d+\.\d)[89]\s+", re.I)
+
+
+def _gram_read_as_digit(line: str, start: int) -> list[Column] | None:
+    """The columns from `start` when its first is such a column and the others are in grams,
+    or None."""
+    m = _FIRST_GRAMS_MISREAD.match(line, start)
+    if m is None:
+        return None
+    rest = _read_columns(line, m.end(), _COLUMN)
+    if not rest or any(c.unit != "g" for c in rest):
+        return None
+    first = Column(amount=parse_number(m.group("num")), unit="g", operator=_operator(m.group("op")))
+    return [first, *rest]
 
 
 # The next row's name: a capitalised word, or an EU sub-row ("Fat 1.5g of which saturates
