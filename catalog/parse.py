@@ -552,7 +552,7 @@ def _read_row_line(state: _State, line: Line, text: str, *, continues_row: bool)
         _flush_pending(state)
         _add_members(state, text, line)
         return
-    if state.pending and all(_amounts_only(p.text) for p in state.pending):
+    if _pending_amounts_only(state):
         _flush_pending(state)  # amounts whose name was lost start no name (_candidates)
     state.pending.append(Line(text, line.indent, line.bbox, line.confidence))
     state.last = "pending"
@@ -848,7 +848,7 @@ def _read_energy_continuation(state: _State, line: Line, text: str) -> bool:
 
 def _candidates(state: _State, text: str) -> list[tuple[str, bool]]:
     """The line alone, or joined to the name lines before it when it continues them."""
-    if not state.pending or all(_amounts_only(p.text) for p in state.pending):
+    if not state.pending or _pending_amounts_only(state):
         # "200pg 571%" then "(as potassium citrate) 50 mg": amounts whose name the camera
         # lost start no name.
         return [(text, False)]
@@ -880,6 +880,11 @@ def _candidates(state: _State, text: str) -> list[tuple[str, bool]]:
         state.pending[0].text, " ".join([*(p.text for p in state.pending[1:]), text])
     )
     return [(source, True), *ordered] if source else ordered
+
+
+def _pending_amounts_only(state: _State) -> bool:
+    """Whether the pending lines are all amounts without a name ("200pg 571%")."""
+    return bool(state.pending) and all(_amounts_only(p.text) for p in state.pending)
 
 
 def _amounts_only(text: str) -> bool:
