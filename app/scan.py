@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from catalog.completeness import known_rows, lost_rows
 from catalog.label import read_lines
 from catalog.merge import merge
 from catalog.models import Quality, ScanResult
 from ocr.engines import EngineName
 from ocr.image import check
 from ocr.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS
-from ocr.pipeline import PageReading, read_photo
+from ocr.pipeline import PageReading, Preparation, read_photo
 
 
 def result_of_page(page: PageReading, image_index: int = 0) -> ScanResult:
@@ -47,7 +48,37 @@ def scan_photos(
         # OCR of the ones before it.
         check(data, max_bytes=max_bytes, max_pixels=max_pixels)
     pages = [
-        result_of_page(read_photo(data, engine, max_bytes=max_bytes, max_pixels=max_pixels), i)
+        read_page(data, engine, i, max_bytes=max_bytes, max_pixels=max_pixels)
         for i, data in enumerate(photos)
     ]
     return merge(pages)
+
+
+def read_page(
+    data: bytes,
+    engine: EngineName,
+    image_index: int = 0,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> ScanResult:
+    """One photo's result. A reading that lost rows (names read, amounts not: glare, shadow)
+    is followed by a second with the contrast evened out (ocr.contrast), and the reading with
+    more rows under a known nutrient's name is kept; the first on a tie. A clear photo loses
+    no rows and is read once."""
+    first = result_of_page(
+        read_photo(data, engine, max_bytes=max_bytes, max_pixels=max_pixels), image_index
+    )
+    if not lost_rows(first):
+        return first
+    again = result_of_page(
+        read_photo(
+            data,
+            engine,
+            max_bytes=max_bytes,
+            max_pixels=max_pixels,
+            prep=Preparation(even_contrast=True),
+        ),
+        image_index,
+    )
+    return again if known_rows(again) > known_rows(first) else first

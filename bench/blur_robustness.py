@@ -38,9 +38,9 @@ def _blurred_jpeg(photo: Path, sigma: float) -> bytes:
 
 def _rows(data: bytes, sharpen: bool) -> list[Row]:
     from app.scan import result_of_page
-    from ocr.pipeline import read_photo
+    from ocr.pipeline import Preparation, read_photo
 
-    result = result_of_page(read_photo(data, sharpen=sharpen))
+    result = result_of_page(read_photo(data, prep=Preparation(sharpen=sharpen)))
     return [Row(i.name, i.amount, i.unit) for i in result.ingredients]
 
 

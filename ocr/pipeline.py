@@ -6,7 +6,8 @@ Steps, cheapest first, so that the expensive reading runs only on the panel:
    then crop it from the full-resolution image and scale it so its text is the height the
    recogniser reads best; a small photo is read whole;
 3. sharpen what is to be read when it is out of focus (`deblur`: the blur is measured on the
-   pixels the engine gets, and deconvolved);
+   pixels the engine gets, and deconvolved); on request, even out its contrast (`contrast`:
+   the app asks for it on a second reading of a photo whose first lost rows);
 4. read; if the reading looks like a page turned 90 or 180 degrees, turn it and read again
    (not when almost no text was found: turning finds no more);
 5. rebuild rows from the boxes (`layout`), with every box mapped back to the photo's pixels;
@@ -25,6 +26,7 @@ import numpy as np
 
 from catalog.parse import Line
 from ocr.barcode import read_barcodes, upc_of
+from ocr.contrast import evened
 from ocr.deblur import sharpened
 from ocr.engines import Engine, EngineName, get_engine
 from ocr.image import decode, downscale, rotate
@@ -206,7 +208,26 @@ def _crop_for_reading(page: Image, engine: Engine) -> tuple[Image, _Reading]:
     return read, reading
 
 
-def _read_turned(rgb: Image, turns: int, engine: Engine, sharpen: bool = True) -> _Reading:
+@dataclass(frozen=True, slots=True)
+class Preparation:
+    """How the image is prepared for the engine. `sharpen`: deconvolve a blurred image
+    (`deblur`); `even_contrast`: then even out its local contrast (`contrast`), for a second
+    reading of a photo whose first lost rows."""
+
+    sharpen: bool = True
+    even_contrast: bool = False
+
+
+STANDARD = Preparation()
+
+
+def _prepared(image: Image, prep: Preparation) -> Image:
+    if prep.sharpen:
+        image, _ = sharpened(image)
+    return evened(image) if prep.even_contrast else image
+
+
+def _read_turned(rgb: Image, turns: int, engine: Engine, prep: Preparation) -> _Reading:
     page = rotate(rgb, turns) if turns else rgb
     height, width = page.shape[:2]
     if max(height, width) > READ_WHOLE_MAX_SIDE or height * width > READ_WHOLE_MAX_PIXELS:
@@ -214,9 +235,7 @@ def _read_turned(rgb: Image, turns: int, engine: Engine, sharpen: bool = True) -
     else:
         read, reading = page, _Reading(page, 0, [])
     reading.turns = turns
-    if sharpen:
-        read, _ = sharpened(read)
-    reading.boxes = engine.recognize(read)
+    reading.boxes = engine.recognize(_prepared(read, prep))
     if reading.block is None and reading.boxes:
         block = densest_block(reading.boxes, read.shape[:2])
         if block is not None:
@@ -232,11 +251,11 @@ def _mostly_vertical(boxes: list[TextBox]) -> bool:
     return len(boxes) >= 3 and tall >= 0.6 * len(boxes)
 
 
-def _read_upright(rgb: Image, engine: Engine, sharpen: bool = True) -> _Reading:
+def _read_upright(rgb: Image, engine: Engine, prep: Preparation) -> _Reading:
     """Reads the photo as it stands; when the text comes out sideways (tall boxes) or with
     almost no panel words (upside down), reads it turned and keeps the reading with the most
     panel words in horizontal lines. One reading for an upright panel, at most three."""
-    first = _read_turned(rgb, 0, engine, sharpen)
+    first = _read_turned(rgb, 0, engine, prep)
     if _panel_words(first.boxes) >= _UPRIGHT_WORDS and not _mostly_vertical(first.boxes):
         return first
     if len(first.boxes) < _MIN_PANEL_BOXES:
@@ -245,7 +264,7 @@ def _read_upright(rgb: Image, engine: Engine, sharpen: bool = True) -> _Reading:
         return first
     readings = [first]
     for turns in (1, 3) if _mostly_vertical(first.boxes) else (2,):
-        readings.append(_read_turned(rgb, turns, engine, sharpen))
+        readings.append(_read_turned(rgb, turns, engine, prep))
     return max(readings, key=lambda r: (not _mostly_vertical(r.boxes), _panel_words(r.boxes)))
 
 
@@ -332,14 +351,15 @@ def read_photo(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_pixels: int = DEFAULT_MAX_PIXELS,
-    sharpen: bool = True,
+    prep: Preparation = STANDARD,
 ) -> PageReading:
     """Reads one photo. Raises ocr.errors.ImageError for bad bytes (or over the limits) and
     EngineError when the engine fails; everything else about a poor photo is reported in
-    `quality`. `sharpen=False` reads a blurred photo as it is (benchmarks compare the two)."""
+    `quality`. `prep` says how the image is prepared for the engine (benchmarks read a blurred
+    photo unsharpened to compare; the app reads again with contrast evened)."""
     decoded = decode(data, max_bytes=max_bytes, max_pixels=max_pixels)
     engine = get_engine(engine_name)
-    reading = _read_upright(decoded.rgb, engine, sharpen)
+    reading = _read_upright(decoded.rgb, engine, prep)
     height, width = decoded.rgb.shape[:2]
     lines = to_lines(reading.boxes, scale=reading.scale, offset=reading.offset)
     page_h, page_w = reading.page.shape[:2]

@@ -117,7 +117,7 @@ def test_a_photo_out_of_focus_is_sharpened_before_reading() -> None:
 
     from app.scan import result_of_page
     from catalog.models import ScanResult
-    from ocr.pipeline import read_photo
+    from ocr.pipeline import Preparation, read_photo
 
     photo, truth = _truth(CLEAR_PHOTOS[0])
     clear = ImageOps.exif_transpose(Image.open(io.BytesIO(photo))).convert("RGB")
@@ -126,7 +126,7 @@ def test_a_photo_out_of_focus_is_sharpened_before_reading() -> None:
     def rows(result: ScanResult) -> Counts:
         return count([Row(i.name, i.amount, i.unit) for i in result.ingredients], truth)
 
-    assert rows(result_of_page(read_photo(blurred, sharpen=False))).matched == 0
+    assert rows(result_of_page(read_photo(blurred, prep=Preparation(sharpen=False)))).matched == 0
     result = result_of_page(read_photo(blurred))
     assert rows(result).recall >= 0.7, rows(result)
     assert rows(result).precision >= 0.8, rows(result)
