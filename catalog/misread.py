@@ -1,6 +1,7 @@
 """Corrections for rows read by a camera (OCR output only; typed label text is taken as
 written): misread nutrient names, stray text joined to the front of a name, and a misread
-"(as" that kept a row's form inside its name."""
+"(as" that kept a row's form inside its name; a row whose name is garbled past reading is
+named by its forms when they tell the mineral, and set aside as unparsed when nothing does."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ _JOINED_FRONT = re.compile(r"^.*[\d()\[\]/]")
 # "(as" as the camera reads it: "(a5", "(35", "(3s", "(a" with its s lost, and "Cas" with the
 # bracket taken for a C. Followed by a word, as a form's name is.
 _MISREAD_AS = re.compile(r"(?:\(|\bC)(?:[a3][s5]|a)(?=\s+[A-Za-z])")
+# Longest word of a scrap: "Ma m", "um", "mn" are pieces of words, not a name.
+_SCRAP_LETTERS = 3
 
 
 def correct_misread_rows(result: ScanResult) -> None:
@@ -25,6 +28,7 @@ def correct_misread_rows(result: ScanResult) -> None:
     for ing in result.ingredients:
         _reread_misread_intro(ing)
     correct_misread_names(result)
+    set_aside_garbled_rows(result)
 
 
 def _reread_misread_intro(ing: Ingredient) -> None:
@@ -99,6 +103,47 @@ def correct_misread_names(result: ScanResult) -> None:
             ing.nutrient = nutrient
             ing.name = lex.nutrients[nutrient].name
             ing.flags.append("name_corrected")
+
+
+def garbled(name: str) -> bool:
+    """A row name the camera garbled past reading: a bracket closed that was never opened (the
+    tail of a form read as the name: "um orotate)", "Cal S ca ca e)"), words of two letters at
+    most ("Ma m"), or one lowercase scrap of a word ("um", "mn"). No name printed on a panel
+    looks like this; a herb's short syllables come with longer words ("He Shou Wu")."""
+    if name.count(")") > name.count("("):
+        return True
+    words = [w.strip(".,:;'\"") for w in name.split()]
+    if len(words) >= 2 and all(len(w) <= 2 for w in words):
+        return True
+    return (
+        len(words) == 1
+        and words[0].isalpha()
+        and words[0].islower()
+        and len(words[0]) <= _SCRAP_LETTERS
+    )
+
+
+def set_aside_garbled_rows(result: ScanResult) -> None:
+    """Rows under a garbled name that names no nutrient: when their forms name one mineral
+    ("um (as calcium bonate) 500 mg"), the row is that mineral's; otherwise the name
+    cannot be read, and the row's text goes to `unparsed` instead of showing an amount under
+    a scrap of a word. A blend's heading stays: its members hang on it."""
+    lex = lexicon()
+    kept = []
+    for ing in result.ingredients:
+        if ing.nutrient is not None or ing.is_blend or not garbled(ing.name):
+            kept.append(ing)
+            continue
+        minerals = set(lex.minerals_in(" ".join(ing.forms_text)))
+        if ing.forms and len(minerals) == 1:
+            mineral = minerals.pop()
+            _reread_forms(ing, lex.nutrients[mineral].name, mineral)
+            ing.nutrient, ing.name = mineral, lex.nutrients[mineral].name
+            ing.flags.append("name_corrected")
+            kept.append(ing)
+        else:
+            result.unparsed.append(ing.text or ing.name)
+    result.ingredients = kept
 
 
 def _reread_forms(ing: Ingredient, name: str, nutrient: str) -> None:

@@ -123,3 +123,46 @@ def test_a_bracket_that_is_no_form_stays_in_the_name() -> None:
     row = read_lines([Line("Supplement Facts"), line]).ingredients[0]
     assert row.name == "Proprietary Blend (a blend of herbs)"
     assert row.flags == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Synthetic photos (RapidOCR) in glare and blur: scraps of words read as the name.
+        "um orotate) 100 mg",  # the tail of a form bracket, its opening lost
+        "Vitar as ch iferol) 1,000 IU 250%",
+        "Cal S ca ca e) 500 mg 50%",
+        "Ma m (as ma sium citr anhydrous) 200 mg 50%",  # two-letter scraps, no mineral
+        "mn (as thiamm mononitrate) 1.5mg 125%",  # a lowercase scrap
+    ],
+)
+def test_a_row_under_a_garbled_name_is_set_aside_as_unparsed(line: str) -> None:
+    result = read_lines([Line("Supplement Facts"), Line("Zinc 11 mg 100%"), Line(line)])
+    assert [i.name for i in result.ingredients] == ["Zinc"]
+    assert line in result.unparsed
+
+
+def test_a_garbled_name_whose_form_names_the_mineral_takes_the_mineral() -> None:
+    row = read_lines([Line("Supplement Facts"), Line("um (as calcium bonate) 500 mg 38%")])
+    (ing,) = row.ingredients
+    assert (ing.name, ing.nutrient, ing.amount, ing.unit) == ("Calcium", "calcium", 500, "mg")
+    assert ing.forms == ["calcium_unknown"]
+    assert "name_corrected" in ing.flags
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Fo-Ti (Polygonum multiflorum) root 200 mg",  # short syllables joined by a hyphen
+        "He Shou Wu root 200 mg",  # short syllables beside a longer word
+        "Pau d'Arco bark 100 mg",
+        "DL-Phenylalanine 500 mg",
+        "5-HTP 50 mg",
+        "Ashwagandha (Withania somnifera) root extract 600 mg",
+        "Co Enzyme Q10 100 mg",
+    ],
+)
+def test_short_words_in_a_real_name_are_no_garble(line: str) -> None:
+    result = read_lines([Line("Supplement Facts"), Line(line)])
+    assert len(result.ingredients) == 1
+    assert result.ingredients[0].amount is not None
