@@ -13,6 +13,9 @@ from ocr.image import check
 from ocr.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS
 from ocr.pipeline import PageReading, Preparation, read_photo
 
+# The retake reason for rows whose names were read and whose amounts were not.
+LOST_ROWS = "rows_unread"
+
 
 def result_of_page(page: PageReading, image_index: int = 0) -> ScanResult:
     result = read_lines(page.lines, page.blocks)
@@ -65,7 +68,8 @@ def read_page(
     """One photo's result. A reading that lost rows (names read, amounts not: glare, shadow)
     is followed by a second with the contrast evened out (ocr.contrast), and the reading with
     more rows under a known nutrient's name is kept; the first on a tie. A clear photo loses
-    no rows and is read once."""
+    no rows and is read once. Rows that neither reading could read ask for a retake
+    (`rows_unread`): the panel shown would be missing them."""
     first = result_of_page(
         read_photo(data, engine, max_bytes=max_bytes, max_pixels=max_pixels), image_index
     )
@@ -81,4 +85,7 @@ def read_page(
         ),
         image_index,
     )
-    return again if known_rows(again) > known_rows(first) else first
+    kept = again if known_rows(again) > known_rows(first) else first
+    if lost_rows(kept):
+        kept.quality = Quality(ok=False, retake=True, reasons=[*kept.quality.reasons, LOST_ROWS])
+    return kept

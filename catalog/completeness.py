@@ -18,20 +18,28 @@ _NAME_END = re.compile(r"\(|:|\s(?=[<\d])")
 _UNIT = re.compile(r"(?<![a-z])(?:mg|mcg|µg|ug|iu|g)(?![a-z])", re.I)
 
 
-def _is_lost_row(line: str) -> bool:
-    """A line that starts like a row of a known nutrient and says more than a %DV: its amount
+def _lost_nutrient(line: str) -> str | None:
+    """The nutrient of a line that starts like its row and says more than a %DV: its amount
     was not read. A Nutrition Facts vitamin row ("Vitamin A 2%", "Calcium 0% · Iron 0%")
     declares no amount, so a percentage alone after the name loses nothing."""
     match = _NAME_END.search(line)
     head, rest = (line[: match.start()], line[match.start() :]) if match else (line, "")
-    if not head.strip() or lexicon().nutrient_id(head.strip()) is None:
-        return False
-    return not rest.strip() or "(" in rest or _UNIT.search(rest) is not None
+    nutrient = lexicon().nutrient_id(head.strip()) if head.strip() else None
+    if nutrient is None:
+        return None
+    lost = not rest.strip() or "(" in rest or _UNIT.search(rest) is not None
+    return nutrient if lost else None
 
 
 def lost_rows(result: ScanResult) -> list[str]:
-    """The unparsed lines that read like rows whose amount was lost."""
-    return [line for line in result.unparsed if _is_lost_row(line)]
+    """The unparsed lines that read like rows whose amount was lost, of nutrients no row
+    was read for (a panel's name column read twice, or a second language, loses nothing)."""
+    read = {i.nutrient for i in result.ingredients if i.amount is not None}
+    return [
+        line
+        for line in result.unparsed
+        if (nutrient := _lost_nutrient(line)) is not None and nutrient not in read
+    ]
 
 
 def known_rows(result: ScanResult) -> int:

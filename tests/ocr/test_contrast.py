@@ -17,14 +17,21 @@ ROWS = [
 ]
 
 
-def _panel() -> Image:
-    """Names on the left, amounts in a column on the right, text about 30 px high."""
+def _panel(amounts: bool = True) -> Image:
+    """Names on the left, amounts in a column on the right (or none), text about 30 px high."""
     page = np.full((420, 900, 3), (236, 230, 218), np.uint8)
     for i, (name, amount) in enumerate(ROWS):
         y = 70 + 90 * i
         cv2.putText(page, name, (30, y), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (40, 40, 40), 2)
-        cv2.putText(page, amount, (600, y), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (40, 40, 40), 2)
+        if amounts:
+            cv2.putText(page, amount, (600, y), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (40, 40, 40), 2)
     return page
+
+
+def _photo(image: Image) -> bytes:
+    ok, jpeg = cv2.imencode(".jpg", image)
+    assert ok
+    return jpeg.tobytes()
 
 
 def _photographed_in_glare(image: Image, peak: float, blur: float) -> Image:
@@ -89,14 +96,11 @@ def test_blank_paper_stays_blank() -> None:
 def test_a_photo_whose_amounts_were_lost_to_glare_is_read_again() -> None:
     """End to end: the first reading gives the names without their amounts (lost rows), the
     scan reads the photo again with the contrast evened and keeps the second reading."""
-    from app.scan import result_of_page, scan_photos
+    from app.scan import LOST_ROWS, result_of_page, scan_photos
     from catalog.completeness import lost_rows
     from ocr.pipeline import read_photo
 
-    glared = _photographed_in_glare(_panel(), peak=0.93, blur=2.0)
-    ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(glared, cv2.COLOR_RGB2BGR))
-    assert ok
-    photo = jpeg.tobytes()
+    photo = _photo(_photographed_in_glare(_panel(), peak=0.93, blur=2.0))
     first = result_of_page(read_photo(photo))
     assert lost_rows(first)
     assert len(first.ingredients) <= 1
@@ -107,3 +111,15 @@ def test_a_photo_whose_amounts_were_lost_to_glare_is_read_again() -> None:
         ("Vitamin D3", 25, "mcg"),
     ]
     assert not lost_rows(result)
+    assert LOST_ROWS not in result.quality.reasons  # "glare" it is, rightly
+
+
+def test_rows_neither_reading_can_read_ask_for_a_retake() -> None:
+    """The amount column is gone (washed out entirely, or cut off): the names are read, the
+    second reading finds no amounts either, and the photo is to be taken again."""
+    from app.scan import LOST_ROWS, scan_photos
+
+    result = scan_photos([_photo(_photographed_in_glare(_panel(amounts=False), 0.5, 1.0))])
+    assert result.ingredients == []
+    assert result.quality.retake
+    assert LOST_ROWS in result.quality.reasons
