@@ -8,8 +8,10 @@ Steps, cheapest first, so that the expensive reading runs only on the panel:
 3. sharpen what is to be read when it is out of focus (`deblur`: the blur is measured on the
    pixels the engine gets, and deconvolved); on request, even out its contrast (`contrast`:
    the app asks for it on a second reading of a photo whose first lost rows);
-4. read; if the reading looks like a page turned 90 or 180 degrees, turn it and read again
-   (not when almost no text was found: turning finds no more);
+4. read; when the text read runs to the crop's top or bottom edge (a tall panel whose rows
+   the small copy did not show), grow the crop and read again; if the reading looks like a
+   page turned 90 or 180 degrees, turn it and read again (not when almost no text was found:
+   turning finds no more);
 5. rebuild rows from the boxes (`layout`), with every box mapped back to the photo's pixels;
 6. judge the photo (`quality`, on the photo as sent) and look for a barcode.
 """
@@ -56,6 +58,10 @@ _PANEL_WORDS = re.compile(
     r"fiber|fibre|potassium|supplement|nutrition|saturated|trans|dietary|container|size|per)\b",
     re.I,
 )
+# Text read within this many text heights of a crop's top or bottom edge runs past it.
+EDGE_TEXT_HEIGHTS = 1.0
+# At most this many readings of a grown crop (the block triples in height each time).
+MAX_GROWTH = 2
 # An upright reading with at least this many panel words is accepted without trying turns.
 _UPRIGHT_WORDS = 3
 # Which quantile of the box heights is the body text (see `_body_height`).
@@ -190,13 +196,21 @@ def _crop_for_reading(page: Image, engine: Engine) -> tuple[Image, _Reading]:
         whole, whole_scale = downscale(page, MAX_READ_SIDE)
         return whole, _Reading(page, 0, [], scale=whole_scale)
     x, y, w, h = (round(v / s) for v in block)
-    text_h = _median_height(found) / s
+    body_h = _body_height(found) / s
+    scale = min(MAX_UPSCALE, TARGET_TEXT_HEIGHT / body_h) if body_h else 1.0
+    return _crop(page, (x, y, w, h), _median_height(found) / s, scale)
+
+
+def _crop(
+    page: Image, block: tuple[int, int, int, int], text_h: float, scale: float
+) -> tuple[Image, _Reading]:
+    """The block of the page, padded by a text height and a half, scaled by `scale` (less if
+    the crop would pass the recogniser's limit)."""
+    x, y, w, h = block
     pad = round(max(text_h, 4.0) * 1.5)
     x0, y0 = max(0, x - pad), max(0, y - pad)
     x1, y1 = min(page.shape[1], x + w + pad), min(page.shape[0], y + h + pad)
     crop = page[y0:y1, x0:x1]
-    body_h = _body_height(found) / s
-    scale = min(MAX_UPSCALE, TARGET_TEXT_HEIGHT / body_h) if body_h else 1.0
     scale = min(scale, MAX_READ_SIDE / max(crop.shape[:2]))
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
     read: Image = crop
@@ -204,8 +218,32 @@ def _crop_for_reading(page: Image, engine: Engine) -> tuple[Image, _Reading]:
         read = np.asarray(
             cv2.resize(crop, None, fx=scale, fy=scale, interpolation=interp), np.uint8
         )
-    reading = _Reading(page, 0, [], scale, (float(x0), float(y0)), (x, y, w, h), text_h)
+    reading = _Reading(page, 0, [], scale, (float(x0), float(y0)), block, text_h)
     return read, reading
+
+
+def _grown_block(
+    reading: _Reading, read_shape: tuple[int, ...]
+) -> tuple[int, int, int, int] | None:
+    """The block to read again when the text read runs to the crop's top or bottom edge
+    inside the page: the small copy the panel was located on showed only its larger type (a
+    tall panel whose rows were too small to detect there), and the rows go on past the crop.
+    The block grows by twice its height on each side the text reaches; None when no side
+    does."""
+    if reading.block is None or not reading.boxes:
+        return None
+    x, y, w, h = reading.block
+    page_h = reading.page.shape[0]
+    near = EDGE_TEXT_HEIGHTS * max(reading.text_height, 4.0) * reading.scale
+    top = min(b.top for b in reading.boxes) < near and reading.offset[1] > 0
+    bottom_edge = read_shape[0]
+    crop_bottom = reading.offset[1] + bottom_edge / reading.scale
+    bottom = max(b.bottom for b in reading.boxes) > bottom_edge - near and crop_bottom < page_h
+    if not (top or bottom):
+        return None
+    y0 = max(0, y - 2 * h) if top else y
+    y1 = min(page_h, y + 3 * h) if bottom else y + h
+    return (x, y0, w, y1 - y0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +274,17 @@ def _read_turned(rgb: Image, turns: int, engine: Engine, prep: Preparation) -> _
         read, reading = page, _Reading(page, 0, [])
     reading.turns = turns
     reading.boxes = engine.recognize(_prepared(read, prep))
+    for _ in range(MAX_GROWTH):
+        grown = _grown_block(reading, read.shape)
+        if grown is None:
+            break
+        # Scaled by the text this reading found: the small copy may have shown only the
+        # larger type.
+        body_h = _body_height(reading.boxes) / reading.scale
+        scale = min(MAX_UPSCALE, TARGET_TEXT_HEIGHT / body_h) if body_h else reading.scale
+        read, reading = _crop(page, grown, reading.text_height, scale)
+        reading.turns = turns
+        reading.boxes = engine.recognize(_prepared(read, prep))
     if reading.block is None and reading.boxes:
         block = densest_block(reading.boxes, read.shape[:2])
         if block is not None:

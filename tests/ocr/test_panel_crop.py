@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ocr.pipeline import _body_height, densest_block
+import numpy as np
+
+from ocr.pipeline import _body_height, _grown_block, _Reading, densest_block
 from ocr.types import TextBox
 
 
@@ -41,3 +43,55 @@ def test_body_height_ignores_a_large_heading_and_merged_boxes() -> None:
     boxes = [box(0, 0, 300, h=60), box(0, 70, 300, h=40), *_rows(0, 120, 6)]
     assert _body_height(boxes) == 10.0
     assert _body_height([]) == 0.0
+
+
+def _reading_of_crop(
+    boxes: list[TextBox], crop_top: float, page_h: int = 3000
+) -> tuple[_Reading, tuple[int, int, int]]:
+    """A reading of a crop 600 px high read at scale 1 from `crop_top` of a 2000 x `page_h`
+    page, its block padded by 30 px (text 20 px high)."""
+    page = np.zeros((page_h, 2000, 3), np.uint8)
+    block = (500, round(crop_top) + 30, 400, 540)
+    reading = _Reading(page, 0, boxes, 1.0, (470.0, crop_top), block, 20.0)
+    return reading, (600, 460, 3)
+
+
+def test_text_running_to_the_crops_bottom_grows_the_block_down() -> None:
+    rows = [box(40, 30 + 26 * i, 300, h=20) for i in range(22)]  # the last ends at 596 of 600
+    reading, shape = _reading_of_crop(rows, crop_top=400)
+    assert _grown_block(reading, shape) == (500, 430, 400, 540 * 3)
+
+
+def test_text_inside_the_crop_or_a_crop_at_the_page_edge_grows_nothing() -> None:
+    inside = [box(40, 30 + 26 * i, 300, h=20) for i in range(20)]  # ends 40 px from the edge
+    reading, shape = _reading_of_crop(inside, crop_top=400)
+    assert _grown_block(reading, shape) is None
+    at_edge = [box(40, 30 + 26 * i, 300, h=20) for i in range(22)]
+    reading, shape = _reading_of_crop(at_edge, crop_top=2400, page_h=3000)  # crop ends at 3000
+    assert _grown_block(reading, shape) is None
+
+
+def test_a_tall_panel_whose_rows_the_small_copy_missed_is_read_whole() -> None:
+    """A generated photo (seed 17, photo 148) of a tall, narrow panel: on the 960 px copy
+    the detector finds only the heading and serving lines, so the first crop ends three rows
+    down. The text runs to the crop's bottom edge, the crop grows, and all 14 rows are read."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from app.scan import scan_photos
+    from bench.rowmatch import Row, count
+    from bench.synth.generate import Job, make_one
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        (out / "images").mkdir()
+        (out / "truth").mkdir()
+        make_one(Job(out, 17, 148, False))
+        photo = (out / "images" / "0148.jpg").read_bytes()
+        truth = json.loads((out / "truth" / "0148.json").read_text())
+    rows = [Row(r["name"], r["amount"], r["unit"]) for r in truth["rows"]]
+    result = scan_photos([photo])
+    found = count([Row(i.name, i.amount, i.unit) for i in result.ingredients], rows)
+    assert found.expected == 14
+    assert found.matched >= 13, found
