@@ -18,6 +18,8 @@ _JOINED_FRONT = re.compile(r"^.*[\d()\[\]/]")
 # "(as" as the camera reads it: "(a5", "(35", "(3s", "(a" with its s lost, and "Cas" with the
 # bracket taken for a C. Followed by a word, as a form's name is.
 _MISREAD_AS = re.compile(r"(?:\(|\bC)(?:[a3][s5]|a)(?=\s+[A-Za-z])")
+# The shortest nutrient name a lost "(as" is restored after ("Zinc", "Iron").
+_NAME_LETTERS = 4
 # Longest word of a scrap: "Ma m", "um", "mn" are pieces of words, not a name.
 _SCRAP_LETTERS = 3
 
@@ -31,16 +33,37 @@ def correct_misread_rows(result: ScanResult) -> None:
     set_aside_garbled_rows(result)
 
 
+def _lost_intro(name: str) -> tuple[str, str] | None:
+    """ "Magnesium magnesium oxide, aspartate and gluconate)": the "(as" lost altogether, a
+    bracket closed that was never opened after a nutrient's name. The name's front (the
+    longest run of its first words that names a nutrient) and the rest, or None."""
+    if "(" in name or not name.rstrip().endswith(")"):
+        return None
+    words = name.split()
+    for n in range(min(3, len(words) - 1), 0, -1):
+        front = " ".join(words[:n])
+        # Four letters at least: "Cal S ca ca e)" is scraps, not Calories with a form.
+        if len(front) >= _NAME_LETTERS and lexicon().nutrient_id(front) is not None:
+            return front + " ", " ".join(words[n:])
+    return None
+
+
 def _reread_misread_intro(ing: Ingredient) -> None:
     """ "Vitamin B6 (a pyridoxine HCI)", "Calclum Cas calcium carbonate)": a misread "(as"
-    leaves the form in the row's name (and a mineral's amount read as a compound's). The row
+    leaves the form in the row's name (and a mineral's amount read as a compound's), and so
+    does one lost altogether ("Magnesium magnesi taurate an magnesiun carbonate)"). The row
     is read again with the "(as" restored, and taken when it reads the same amounts under a
     nutrient's name; "Proprietary Blend (a blend of ...)" stays as it is."""
-    intro = _MISREAD_AS.search(ing.name)
-    if intro is None or not ing.text.startswith(ing.name):
+    if not ing.text.startswith(ing.name):
         return
-    bracket = "(as" + ing.name[intro.end() :] + ing.text[len(ing.name) :]
-    front = ing.name[: intro.start()]
+    intro = _MISREAD_AS.search(ing.name)
+    if intro is not None:
+        front, forms = ing.name[: intro.start()], ing.name[intro.end() :]
+    elif (lost := _lost_intro(ing.name)) is not None:
+        front, forms = lost[0], " " + lost[1]
+    else:
+        return
+    bracket = "(as" + forms + ing.text[len(ing.name) :]
     again = parse_row(front + bracket, fuzzy=True)
     if len(again) == 1 and again[0].nutrient is None and _forms_of(again[0], ing.nutrient):
         # "Magneshun (a5 magnesium oxide, magnesium malate)": the name is too garbled to

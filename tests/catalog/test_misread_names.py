@@ -107,6 +107,14 @@ def test_names_that_merely_contain_a_nutrient_are_kept(line: str) -> None:
             ["magnesium_oxide", "magnesium_malate"],
             "elemental",
         ),
+        # The "(as" lost altogether: a bracket closed that was never opened.
+        (
+            "Magnesium magnesium oxide, aspartate and gluconate) 200 mg 48%",
+            "Magnesium",
+            ["magnesium_oxide", "magnesium_aspartate", "magnesium_gluconate"],
+            "elemental",
+        ),
+        ("Vitamin C ascorbic acid) 90 mg 100%", "Vitamin C", [], "unknown"),
     ],
 )
 def test_a_misread_as_still_opens_the_form(
@@ -116,6 +124,24 @@ def test_a_misread_as_still_opens_the_form(
     assert (row.name, row.forms, row.basis) == (name, forms, basis)
     assert "form_corrected" in row.flags
     assert "elemental_estimated" not in row.flags
+
+
+def test_a_lost_as_brings_back_an_oxide_led_blend() -> None:
+    lines = ["Supplement Facts", "Magnesium magnesium oxide, aspartate and gluconate) 200 mg 48%"]
+    result = read_lines([Line(t) for t in lines])
+    assert "oxide_led_blend" in [w.id for w in result.warnings]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Calcium Magnesium Zinc 500 mg",  # no bracket at all
+        "Magnesium (as oxide) 250 mg",  # the bracket opened
+    ],
+)
+def test_no_lost_as_without_a_nutrient_and_an_unopened_bracket(line: str) -> None:
+    row = read_lines([Line("Supplement Facts"), Line(line)]).ingredients[0]
+    assert "form_corrected" not in row.flags
 
 
 def test_a_bracket_that_is_no_form_stays_in_the_name() -> None:
