@@ -4,7 +4,9 @@ wrong."""
 
 from __future__ import annotations
 
-from bench.ocr_accuracy import count_readable
+from pathlib import Path
+
+from bench.ocr_accuracy import Item, ceiling, count_readable
 from bench.rowmatch import Counts, Row, count, count_forms
 
 TRUTH = [
@@ -57,3 +59,12 @@ def test_forms_are_scored_on_matched_rows_with_truth_forms_only() -> None:
         Row("Iodine", 15.0, "mcg", ("iodine_potassium_iodide",)),  # amount wrong: not scored
     ]
     assert count_forms(predicted, truth) == (1, 2)
+
+
+def test_the_ceiling_reads_every_readable_row_and_nothing_else() -> None:
+    clear = Item("synthetic", Path("a.jpg"), TRUTH)
+    hard = Item("synthetic", Path("b.jpg"), TRUTH, "poor", frozenset({1, 2}))
+    # Six rows expected, four readable: recall 4/6 at precision 1, F1 0.8.
+    best = ceiling([clear, hard])
+    assert best == Counts(4, 4, 6)
+    assert round(best.f1, 3) == 0.8
