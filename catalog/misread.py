@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from catalog.lexicon import lexicon
+from catalog.lexicon import glyph_key, lexicon
 from catalog.models import Ingredient, ScanResult
 from catalog.rows import parse_row
 from catalog.text import normalize
@@ -113,6 +113,7 @@ def correct_misread_names(result: ScanResult) -> None:
     lex = lexicon()
     for ing in result.ingredients:
         if not ing.name or (ing.nutrient is not None and lex.nutrient_id(ing.name) is not None):
+            _respell(ing)
             continue
         spelt = lex.nutrient_id(ing.name, fuzzy=True)
         if ing.nutrient is not None:
@@ -167,6 +168,18 @@ def set_aside_garbled_rows(result: ScanResult) -> None:
         else:
             result.unparsed.append(ing.text or ing.name)
     result.ingredients = kept
+
+
+def _respell(ing: Ingredient) -> None:
+    """A name that is its nutrient's but for glyphs a camera confuses, kept as a synonym so
+    that it is read at all ("lodine"), is shown as the nutrient's name ("Iodine")."""
+    if ing.nutrient is None:
+        return
+    name = lexicon().nutrients[ing.nutrient].name
+    printed, meant = normalize(ing.name), normalize(name)
+    if printed != meant and glyph_key(printed) == glyph_key(meant):
+        ing.name = name
+        ing.flags.append("name_corrected")
 
 
 def _reread_forms(ing: Ingredient, name: str, nutrient: str) -> None:

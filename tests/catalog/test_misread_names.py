@@ -192,3 +192,19 @@ def test_short_words_in_a_real_name_are_no_garble(line: str) -> None:
     result = read_lines([Line("Supplement Facts"), Line(line)])
     assert len(result.ingredients) == 1
     assert result.ingredients[0].amount is not None
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "nutrient", "corrected"),
+    [
+        ("lodine (as potassium iodide) 150 mcg 100%", "Iodine", "iodine", True),  # I read as l
+        ("Vitamin D3 (as cholecalciferol) 25 mcg", "Vitamin D3", "vitamin_d", False),  # synonym
+        ("Iodine (as potassium iodide) 150 mcg", "Iodine", "iodine", False),
+    ],
+)
+def test_a_name_misspelt_by_confusable_glyphs_is_shown_as_the_nutrients(
+    line: str, name: str, nutrient: str, corrected: bool
+) -> None:
+    (row,) = read_lines([Line("Supplement Facts"), Line(line)]).ingredients
+    assert (row.name, row.nutrient) == (name, nutrient)
+    assert ("name_corrected" in row.flags) == corrected
