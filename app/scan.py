@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from catalog.completeness import known_rows, lost_rows
@@ -70,21 +71,11 @@ def read_page(
     more rows under a known nutrient's name is kept; the first on a tie. A clear photo loses
     no rows and is read once. Rows that neither reading could read ask for a retake
     (`rows_unread`): the panel shown would be missing them."""
-    first = result_of_page(
-        read_photo(data, engine, max_bytes=max_bytes, max_pixels=max_pixels), image_index
-    )
+    read = functools.partial(read_photo, data, engine, max_bytes=max_bytes, max_pixels=max_pixels)
+    first = result_of_page(read(), image_index)
     if not lost_rows(first):
         return first
-    again = result_of_page(
-        read_photo(
-            data,
-            engine,
-            max_bytes=max_bytes,
-            max_pixels=max_pixels,
-            prep=Preparation(even_contrast=True),
-        ),
-        image_index,
-    )
+    again = result_of_page(read(prep=Preparation(even_contrast=True)), image_index)
     kept = again if known_rows(again) > known_rows(first) else first
     if lost_rows(kept):
         kept.quality = Quality(ok=False, retake=True, reasons=[*kept.quality.reasons, LOST_ROWS])

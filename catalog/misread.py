@@ -118,15 +118,12 @@ def correct_misread_names(result: ScanResult) -> None:
         spelt = lex.nutrient_id(ing.name, fuzzy=True)
         if ing.nutrient is not None:
             if spelt == ing.nutrient:
-                ing.name = lex.nutrients[spelt].name
-                ing.flags.append("name_corrected")
+                _name_as(ing, spelt)
             continue
         nutrient = spelt or _nutrient_after_joined_text(ing.name)
         if nutrient is not None:
             _reread_forms(ing, lex.nutrients[nutrient].name, nutrient)
-            ing.nutrient = nutrient
-            ing.name = lex.nutrients[nutrient].name
-            ing.flags.append("name_corrected")
+            _name_as(ing, nutrient)
 
 
 def garbled(name: str) -> bool:
@@ -162,8 +159,7 @@ def set_aside_garbled_rows(result: ScanResult) -> None:
         if ing.forms and len(minerals) == 1:
             mineral = minerals.pop()
             _reread_forms(ing, lex.nutrients[mineral].name, mineral)
-            ing.nutrient, ing.name = mineral, lex.nutrients[mineral].name
-            ing.flags.append("name_corrected")
+            _name_as(ing, mineral)
             kept.append(ing)
         else:
             result.unparsed.append(ing.text or ing.name)
@@ -175,11 +171,15 @@ def _respell(ing: Ingredient) -> None:
     that it is read at all ("lodine"), is shown as the nutrient's name ("Iodine")."""
     if ing.nutrient is None:
         return
-    name = lexicon().nutrients[ing.nutrient].name
-    printed, meant = normalize(ing.name), normalize(name)
+    printed, meant = normalize(ing.name), normalize(lexicon().nutrients[ing.nutrient].name)
     if printed != meant and glyph_key(printed) == glyph_key(meant):
-        ing.name = name
-        ing.flags.append("name_corrected")
+        _name_as(ing, ing.nutrient)
+
+
+def _name_as(ing: Ingredient, nutrient: str) -> None:
+    """The row is the nutrient's, under the nutrient's name, flagged `name_corrected`."""
+    ing.nutrient, ing.name = nutrient, lexicon().nutrients[nutrient].name
+    ing.flags.append("name_corrected")
 
 
 def _reread_forms(ing: Ingredient, name: str, nutrient: str) -> None:

@@ -22,6 +22,7 @@ from typing import Final
 import cv2
 import numpy as np
 
+from ocr.image import grey_values
 from ocr.types import Image
 
 # Sizes are in pixels of the image as it is read: the pipeline scales a panel so that its text
@@ -44,8 +45,7 @@ GAIN: Final = 90.0
 
 def evened(image: Image) -> Image:
     """The image with its local contrast made even, as RGB (the engines take RGB)."""
-    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
-    values = np.asarray(grey, np.float32)
+    values = grey_values(image)
     sigma = max(MIN_SIGMA_PX, PAPER_SIGMA_SHARE * max(values.shape[:2]))
     kernel = np.ones((PAPER_DILATE_PX, PAPER_DILATE_PX), np.uint8)
     paper = cv2.GaussianBlur(cv2.dilate(values, kernel), (0, 0), sigma)

@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from ocr.image import grey_values
 from ocr.types import Image
 
 F32 = npt.NDArray[np.float32]
@@ -54,11 +55,6 @@ WIENER_K: Final = 0.04
 MAX_SIGMA: Final = 8.0
 
 
-def _grey(image: Image) -> F32:
-    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
-    return np.asarray(grey, np.float32)
-
-
 def _gradient(values: F32) -> F32:
     gx = cv2.Sobel(values, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(values, cv2.CV_32F, 0, 1, ksize=3)
@@ -70,7 +66,7 @@ def estimate_blur_sigma(image: Image) -> float | None:
     tell."""
     if image.shape[0] < 8 or image.shape[1] < 8:
         return None
-    values = np.asarray(cv2.GaussianBlur(_grey(image), (0, 0), NOISE_SIGMA), np.float32)
+    values = np.asarray(cv2.GaussianBlur(grey_values(image), (0, 0), NOISE_SIGMA), np.float32)
     sharp = _gradient(values)
     reblurred = _gradient(np.asarray(cv2.GaussianBlur(values, (0, 0), REBLUR_SIGMA), np.float32))
     # The threshold from every third pixel each way: the same quantile at a ninth of the cost.
@@ -91,7 +87,7 @@ def deconvolve(image: Image, sigma: float, k: float = WIENER_K) -> Image:
     """Wiener deconvolution by a Gaussian of `sigma` px. The luminance is deconvolved and the
     change added to every channel (one transform, colours kept). The image is mirrored at its
     edges first, so the transform's wrap-around puts no ringing along them."""
-    grey = _grey(image)
+    grey = grey_values(image)
     pad = math.ceil(3 * sigma)
     h, w = grey.shape
     rows, cols = cv2.getOptimalDFTSize(h + 2 * pad), cv2.getOptimalDFTSize(w + 2 * pad)

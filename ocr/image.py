@@ -19,6 +19,7 @@ from typing import Final
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 from PIL import ExifTags, ImageOps, UnidentifiedImageError
 from PIL import Image as PILImage
 
@@ -146,6 +147,12 @@ def rotate(image: Image, quarter_turns: int) -> Image:
     """The image turned by `quarter_turns` x 90 degrees COUNTER-clockwise as displayed (numpy's
     rot90 convention; negative turns go clockwise). Contiguous, so OpenCV accepts it."""
     return np.ascontiguousarray(np.rot90(image, k=quarter_turns % 4))
+
+
+def grey_values(image: Image) -> npt.NDArray[np.float32]:
+    """The image's luminance as float32 (a grey image as it is), for pixel arithmetic."""
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    return np.asarray(grey, np.float32)
 
 
 def downscale(image: Image, max_side: int) -> tuple[Image, float]:

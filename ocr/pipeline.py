@@ -196,9 +196,14 @@ def _crop_for_reading(page: Image, engine: Engine) -> tuple[Image, _Reading]:
         whole, whole_scale = downscale(page, MAX_READ_SIDE)
         return whole, _Reading(page, 0, [], scale=whole_scale)
     x, y, w, h = (round(v / s) for v in block)
-    body_h = _body_height(found) / s
-    scale = min(MAX_UPSCALE, TARGET_TEXT_HEIGHT / body_h) if body_h else 1.0
+    scale = _read_scale(_body_height(found) / s, 1.0)
     return _crop(page, (x, y, w, h), _median_height(found) / s, scale)
+
+
+def _read_scale(body_h: float, default: float) -> float:
+    """The scale that brings body text `body_h` px high to the recogniser's preferred height,
+    never enlarging more than MAX_UPSCALE; `default` when no text height is known."""
+    return min(MAX_UPSCALE, TARGET_TEXT_HEIGHT / body_h) if body_h else default
 
 
 def _crop(
@@ -272,7 +277,6 @@ def _read_turned(rgb: Image, turns: int, engine: Engine, prep: Preparation) -> _
         read, reading = _crop_for_reading(page, engine)
     else:
         read, reading = page, _Reading(page, 0, [])
-    reading.turns = turns
     reading.boxes = engine.recognize(_prepared(read, prep))
     for _ in range(MAX_GROWTH):
         grown = _grown_block(reading, read.shape)
@@ -280,11 +284,10 @@ def _read_turned(rgb: Image, turns: int, engine: Engine, prep: Preparation) -> _
             break
         # Scaled by the text this reading found: the small copy may have shown only the
         # larger type.
-        body_h = _body_height(reading.boxes) / reading.scale
-        scale = min(MAX_UPSCALE, TARGET_TEXT_HEIGHT / body_h) if body_h else reading.scale
+        scale = _read_scale(_body_height(reading.boxes) / reading.scale, reading.scale)
         read, reading = _crop(page, grown, reading.text_height, scale)
-        reading.turns = turns
         reading.boxes = engine.recognize(_prepared(read, prep))
+    reading.turns = turns
     if reading.block is None and reading.boxes:
         block = densest_block(reading.boxes, read.shape[:2])
         if block is not None:

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from catalog.sections import panel_bottom, panel_section_end, panel_top
+from ocr.image import grey_values
 from ocr.types import Image, QualityReport, TextBox
 
 Box = tuple[int, int, int, int]  # x, y, width, height in image pixels
@@ -123,7 +124,7 @@ def blur_score(grey: Image, where: npt.NDArray[np.bool_] | None = None) -> float
         return 0.0
     # float32: the statistic needs no more, and each array is the size of the measured region
     # (several live at once; in float64 they were most of the scan's peak memory).
-    values = (cv2.cvtColor(grey, cv2.COLOR_RGB2GRAY) if grey.ndim == 3 else grey).astype(np.float32)
+    values = grey_values(grey)
     mean = cv2.GaussianBlur(values, (0, 0), TARGET_TEXT_HEIGHT_PX)
     spread = np.sqrt(
         np.maximum(
