@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from catalog.models import Unit
+
+if TYPE_CHECKING:
+    from catalog.knowledge import Nutrient
 
 # A capital O before a unit is a zero misread by OCR ("Trans Fat Og"): no label means "O g".
 # So is one among digits before a unit ("2Og", "1O.5g", "O.5g").
@@ -361,6 +365,22 @@ def to_mg(amount: float | None, unit: str | None) -> float | None:
     if amount is None or unit not in TO_MG:
         return None
     return round(amount * TO_MG[unit], 6)
+
+
+def daily_value_fit(
+    nutrient: Nutrient, amount: float, unit: str | None, printed: float
+) -> str | None:
+    """ "current" or "pre2020": which of the nutrient's daily values the printed %DV is the
+    amount's share of; None when neither is (or the units do not compare)."""
+    for label, dv in (("current", nutrient.dv), ("pre2020", nutrient.dv_pre2020)):
+        if dv is None:
+            continue
+        same = unit == dv.unit
+        value = amount if same else to_mg(amount, unit)
+        daily = dv.amount if same else to_mg(dv.amount, dv.unit)
+        if value is not None and daily and percent_matches(printed, value, daily):
+            return label
+    return None
 
 
 def percent_matches(printed: float, amount: float, daily_value: float) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from catalog.amounts import percent_matches, to_mg
+from catalog.amounts import daily_value_fit, to_mg
 from catalog.models import Ingredient
 
 if TYPE_CHECKING:
@@ -22,14 +22,7 @@ _RATIO_SLACK = 0.005
 
 def _dv_match(lex: Lexicon, mineral: str, amount_mg: float, printed: float) -> str | None:
     """ "current" or "pre2020" when the printed %DV fits the amount as elemental mg."""
-    nutrient = lex.nutrients[mineral]
-    for label, dv in (("current", nutrient.dv), ("pre2020", nutrient.dv_pre2020)):
-        if dv is None:
-            continue
-        dv_mg = to_mg(dv.amount, dv.unit)
-        if dv_mg and percent_matches(printed, amount_mg, dv_mg):
-            return label
-    return None
+    return daily_value_fit(lex.nutrients[mineral], amount_mg, "mg", printed)
 
 
 def _single_fraction(lex: Lexicon, forms: list[str]) -> float | None:

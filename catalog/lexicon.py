@@ -33,6 +33,8 @@ _FUZZY_CUTOFF = 90.0
 # an edit-distance cutoff would have to be loose enough to confuse two names.
 _CONFUSABLE = (("rn", "m"), ("vv", "w"), ("l", "i"), ("1", "i"), ("|", "i"), ("0", "o"))
 _GLYPH_MIN_LENGTH = 4
+# The shortest name compared for resemblance ("Znc").
+_RESEMBLANCE_MIN_LENGTH = 3
 # In a compound's name a blurred "o" also reads as "a" ("magnesium axide"): no two salts or
 # forms of the catalog differ by that alone (checked when the look-ups are built).
 _FORM_CONFUSABLE = (("a", "o"),)
@@ -168,6 +170,23 @@ class Lexicon:
             key, self._nutrient_names, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
         )
         return self._nutrient_by_name[hit[0]] if hit else None
+
+    def resemblance(self, name: str) -> dict[str, float]:
+        """How closely a printed name resembles each nutrient's names (0-100, the best of its
+        names): as a whole, or, for a name whose left end the camera lost ("amin C",
+        "esium"), as the end of the nutrient's name. Weak evidence alone; the caller needs
+        more (a %DV that fits the nutrient) before taking it."""
+        key = glyph_key(normalize(name))
+        scores: dict[str, float] = {}
+        if len(key) < _RESEMBLANCE_MIN_LENGTH:
+            return scores
+        for known, nutrient in self._nutrient_by_name.items():
+            known = glyph_key(known)
+            score = fuzz.ratio(key, known)
+            if len(key) >= _GLYPH_MIN_LENGTH:
+                score = max(score, fuzz.ratio(key, known[-len(key) :]))
+            scores[nutrient] = max(score, scores.get(nutrient, 0.0))
+        return scores
 
     def is_mineral(self, nutrient_id: str | None) -> bool:
         return nutrient_id is not None and self.nutrients[nutrient_id].kind == "mineral"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from catalog.amounts import daily_value_fit
 from catalog.lexicon import glyph_key, lexicon
 from catalog.models import Ingredient, ScanResult
 from catalog.rows import parse_row
@@ -20,6 +21,9 @@ _JOINED_FRONT = re.compile(r"^.*[\d()\[\]/]")
 _MISREAD_AS = re.compile(r"(?:\(|\bC)(?:[a3][s5]|a)(?=\s+[A-Za-z])")
 # The shortest nutrient name a lost "(as" is restored after ("Zinc", "Iron").
 _NAME_LETTERS = 4
+# How closely (0-100, lexicon.resemblance) a garbled name must resemble a nutrient's for its
+# row's %DV to name it.
+_RESEMBLES = 60.0
 # Longest word of a scrap: "Ma m", "um", "mn" are pieces of words, not a name.
 _SCRAP_LETTERS = 3
 
@@ -103,6 +107,24 @@ def _nutrient_after_joined_text(name: str) -> str | None:
     return None
 
 
+def _nutrient_by_share(ing: Ingredient) -> str | None:
+    """The nutrient of a row whose name is too garbled to spell it ("Macin", "Zine", "Bletin",
+    or "amin C" with its left end lost) but whose printed %DV is its amount's share of that
+    nutrient's daily value: the one nutrient that the name resembles and the %DV fits. Two
+    readings agree then, the name's letters and the row's own figures; neither alone is
+    taken."""
+    if ing.amount is None or ing.dv_percent is None or ing.dv_operator is not None:
+        return None
+    lex = lexicon()
+    fitting = {
+        nutrient
+        for nutrient, score in lex.resemblance(ing.name).items()
+        if score >= _RESEMBLES
+        and daily_value_fit(lex.nutrients[nutrient], ing.amount, ing.unit, ing.dv_percent)
+    }
+    return fitting.pop() if len(fitting) == 1 else None
+
+
 def correct_misread_names(result: ScanResult) -> None:
     """OCR misreads letters ("lodine", "Magnesiurn") and joins stray text to the front of a
     name ("Dasis trom Fat 110 Sodium"): a row name that is no nutrient but nearly spells one,
@@ -120,7 +142,7 @@ def correct_misread_names(result: ScanResult) -> None:
             if spelt == ing.nutrient:
                 _name_as(ing, spelt)
             continue
-        nutrient = spelt or _nutrient_after_joined_text(ing.name)
+        nutrient = spelt or _nutrient_after_joined_text(ing.name) or _nutrient_by_share(ing)
         if nutrient is not None:
             _reread_forms(ing, lex.nutrients[nutrient].name, nutrient)
             _name_as(ing, nutrient)

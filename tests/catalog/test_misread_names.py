@@ -208,3 +208,39 @@ def test_a_name_misspelt_by_confusable_glyphs_is_shown_as_the_nutrients(
     (row,) = read_lines([Line("Supplement Facts"), Line(line)]).ingredients
     assert (row.name, row.nutrient) == (name, nutrient)
     assert ("name_corrected" in row.flags) == corrected
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "nutrient"),
+    [
+        # Synthetic photos (RapidOCR): names no spelling rule gives back, on rows whose %DV is
+        # the amount's share of the nutrient's daily value.
+        ("Macin (as miacimamide) 20 mg 125%", "Niacin", "niacin"),  # 20 / 16 mg
+        ("Zine (as zinc bisglycinate chelate) 15 mg 136%", "Zinc", "zinc"),  # 15 / 11 mg
+        ("Bletin (as d-blotin) 300 mcg 1,000%", "Biotin", "biotin"),  # 300 / 30 mcg
+        ("esium 300 mg 71%", "Magnesium", "magnesium"),  # left end lost; 300 / 420 mg
+        ("amin C (as ascorbic acid) 250 mg 278%", "Vitamin C", "vitamin_c"),  # 250 / 90 mg
+        ("Magnes (as magnesium taurate) 62 mg 15%", "Magnesium", "magnesium"),  # not Manganese
+    ],
+)
+def test_a_garbled_name_is_named_by_the_share_its_dv_prints(
+    line: str, name: str, nutrient: str
+) -> None:
+    (row,) = read_lines([Line("Supplement Facts"), Line(line)]).ingredients
+    assert (row.name, row.nutrient) == (name, nutrient)
+    assert "name_corrected" in row.flags
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Macin (as miacimamide) 20 mg 60%",  # the %DV fits no nutrient the name resembles
+        "Zine 15 mg",  # no %DV: the letters alone are too little
+        "Zine 15 mg <1%",  # a bound, not a share
+        "Lemon balm leaf 150 mg 1%",  # resembles no nutrient closely enough
+    ],
+)
+def test_a_garbled_name_without_a_fitting_share_keeps_its_letters(line: str) -> None:
+    (row,) = read_lines([Line("Supplement Facts"), Line(line)]).ingredients
+    assert row.nutrient is None
+    assert "name_corrected" not in row.flags
