@@ -33,6 +33,8 @@ _FUZZY_CUTOFF = 90.0
 # an edit-distance cutoff would have to be loose enough to confuse two names.
 _CONFUSABLE = (("rn", "m"), ("vv", "w"), ("l", "i"), ("1", "i"), ("|", "i"), ("0", "o"))
 _GLYPH_MIN_LENGTH = 4
+# The fewest letters of a name's end that name its nutrient ("esium", "iories").
+_ENDING_MIN_LENGTH = 5
 # The shortest name compared for resemblance ("Znc").
 _RESEMBLANCE_MIN_LENGTH = 3
 # In a compound's name a blurred "o" also reads as "a" ("magnesium axide"): no two salts or
@@ -187,6 +189,25 @@ class Lexicon:
                 score = max(score, fuzz.ratio(key, known[-len(key) :]))
             scores[nutrient] = max(score, scores.get(nutrient, 0.0))
         return scores
+
+    def ending_of(self, name: str) -> str | None:
+        """The nutrient whose name a printed name is the end of, cut inside a word ("esium",
+        "iories", "amin C": the camera lost the left end on a curved or tilted label); None
+        unless exactly one nutrient's name ends so, the printed name has at least
+        _ENDING_MIN_LENGTH letters, and it starts in lowercase, as a word cut in two does (a
+        printed name starts with a capital: "Unsaturated Fat" is no cut "Monounsaturated
+        Fat")."""
+        key = glyph_key(normalize(name))
+        if sum(c.isalpha() for c in key) < _ENDING_MIN_LENGTH or not name[:1].islower():
+            return None
+        found = {
+            nutrient
+            for printed, nutrient in self._nutrient_by_name.items()
+            if (known := glyph_key(printed)).endswith(key)
+            and len(known) > len(key)
+            and known[-len(key) - 1].isalpha()
+        }
+        return found.pop() if len(found) == 1 else None
 
     def is_mineral(self, nutrient_id: str | None) -> bool:
         return nutrient_id is not None and self.nutrients[nutrient_id].kind == "mineral"

@@ -142,7 +142,12 @@ def correct_misread_names(result: ScanResult) -> None:
             if spelt == ing.nutrient:
                 _name_as(ing, spelt)
             continue
-        nutrient = spelt or _nutrient_after_joined_text(ing.name) or _nutrient_by_share(ing)
+        nutrient = (
+            spelt
+            or lex.ending_of(ing.name)
+            or _nutrient_after_joined_text(ing.name)
+            or _nutrient_by_share(ing)
+        )
         if nutrient is not None:
             _reread_forms(ing, lex.nutrients[nutrient].name, nutrient)
             _name_as(ing, nutrient)

@@ -244,3 +244,32 @@ def test_a_garbled_name_without_a_fitting_share_keeps_its_letters(line: str) -> 
     (row,) = read_lines([Line("Supplement Facts"), Line(line)]).ingredients
     assert row.nutrient is None
     assert "name_corrected" not in row.flags
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "nutrient"),
+    [
+        ("otein 18g", "Protein", "protein"),  # real photo (RapidOCR), EU table
+        ("esium (as magnesium citrate) 200 mg", "Magnesium", "magnesium"),
+        ("tamin E (as d-alpha tocopheryl succinate) 15 mg", "Vitamin E", "vitamin_e"),
+    ],
+)
+def test_a_name_that_lost_its_left_end_is_its_nutrients(
+    line: str, name: str, nutrient: str
+) -> None:
+    (row,) = read_lines([Line("Supplement Facts"), Line(line)]).ingredients
+    assert (row.name, row.nutrient) == (name, nutrient)
+    assert "name_corrected" in row.flags
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "Unsaturated Fat",  # a capital: printed so, not cut from "Monounsaturated Fat"
+        "iories",  # the end of "Calories" and of "Fat Calories" alike
+        "min D",  # four letters: too few to tell
+        "Lemon balm",
+    ],
+)
+def test_no_nutrient_is_taken_from_an_ending_that_does_not_tell_it(printed: str) -> None:
+    assert lexicon().ending_of(printed) is None
