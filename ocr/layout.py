@@ -32,6 +32,9 @@ _NUMBER_ONLY = re.compile(r"\s*\d[\d.,]*\s*")
 # digit column) and is not used to estimate the tilt.
 _MAX_TILT_DEG = 30.0
 _MAX_SLOPE = math.tan(math.radians(_MAX_TILT_DEG))
+# Boxes that start within this many text heights of each other, left to right, are one wave:
+# the cells of one column, given their rows together (see `_extend_rows`).
+_WAVE_EM = 1.0
 # A box this many times longer than high shows the slope of its line.
 _SLOPE_MIN_LENGTH = 2.5
 # Boxes within this many text heights above or below a short box tell its slope.
@@ -139,28 +142,65 @@ def group_rows(boxes: list[TextBox]) -> list[list[TextBox]]:
     em = statistics.median(p.end_height for p in placed)
     slopes = [p.slope if p.slope is not None else _local_slope(p, placed, em) for p in placed]
     rows: list[_Row] = []
-    for p, slope in zip(placed, slopes, strict=True):
-        # A heading in large type ("Nutrition Facts") is a line of its own: its words join each
-        # other, never a row of the table.
+    for wave in _waves(list(zip(placed, slopes, strict=True)), em):
+        _extend_rows(rows, wave, em)
+    # By top edge: a heading in large type that spans two rows comes before them.
+    rows.sort(key=lambda r: statistics.median(i.y0 for i in r.items))
+    return [[i.box for i in r.items] for r in rows]
+
+
+def _waves(placed: list[tuple[_Placed, float]], em: float) -> list[list[tuple[_Placed, float]]]:
+    """Boxes (sorted by left edge) in waves: boxes that start within _WAVE_EM text heights of
+    the wave's first, and before every one of them ends, are cells stacked in one column and
+    are given their rows together. A box that starts after one of them ends may follow it on
+    its line ("5" then "mg"), and starts the next wave."""
+    waves: list[list[tuple[_Placed, float]]] = []
+    for item in placed:
+        p = item[0]
+        if (
+            waves
+            and p.x0 - waves[-1][0][0].x0 <= _WAVE_EM * em
+            and all(p.x0 < q.x1 for q, _ in waves[-1])
+        ):
+            waves[-1].append(item)
+        else:
+            waves.append([item])
+    return waves
+
+
+def _extend_rows(rows: list[_Row], wave: list[tuple[_Placed, float]], em: float) -> None:
+    """Adds one wave of boxes to the rows: the best-fitting (box, row) pairs first, each row
+    taking at most one box of the wave. Taken one by one in order of their left edges, the
+    cells of a column each took the row they fitted best, even one that a later cell fitted
+    far better: on a bent panel an amount half a line off took its neighbour's row, and
+    every amount below it then went one row up."""
+    pairs = []
+    for k, (p, _) in enumerate(wave):
+        # A heading in large type ("Nutrition Facts") is a line of its own: its words join
+        # each other, never a row of the table.
         heading = _is_heading(p, em)
-        best: _Row | None = None
-        best_overlap = _MIN_OVERLAP
-        for row in rows:
+        for j, row in enumerate(rows):
             if _is_heading(row.last, em) != heading:
                 continue
             if row.last.x1 > p.x0 + 0.5 * p.end_height:
                 continue  # the row already reaches past this box: it belongs elsewhere
             ov = _follows(row, p)
-            if ov >= best_overlap:
-                best, best_overlap = row, ov
-        if best is None:
-            best = _Row()
-            rows.append(best)
-        best.items.append(p)
-        best.slope = slope
-    # By top edge: a heading in large type that spans two rows comes before them.
-    rows.sort(key=lambda r: statistics.median(i.y0 for i in r.items))
-    return [[i.box for i in r.items] for r in rows]
+            if ov >= _MIN_OVERLAP:
+                pairs.append((ov, k, j))
+    chosen: dict[int, int] = {}
+    taken: set[int] = set()
+    for _, k, j in sorted(pairs, key=lambda t: (-t[0], t[1], t[2])):
+        if k not in chosen and j not in taken:
+            chosen[k] = j
+            taken.add(j)
+    for k, (p, slope) in enumerate(wave):
+        if k in chosen:
+            row = rows[chosen[k]]
+        else:
+            row = _Row()
+            rows.append(row)
+        row.items.append(p)
+        row.slope = slope
 
 
 # A gap wider than this many text heights, after an amount and before a name, separates two

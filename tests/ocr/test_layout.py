@@ -290,3 +290,25 @@ def test_a_left_half_cell_pushed_over_the_gutter_by_perspective_stays_left() -> 
         "Amount Per Serving % DV", "Zinc 15 mg 100%", "Pantothenic Acid 25 mg 250%",
         "Amount Per Serving % DV", "Copper 2 mg 100%", "Chromium 35 mcg 29%",
     ]  # fmt: skip
+
+
+def test_the_cells_of_a_column_take_their_rows_together() -> None:
+    # A bent panel (a real EU label photo): the amount column sits lower than the names, by
+    # half a line at "<0.5g". "<0.5g" starts a few pixels further left than "2.3g", so, taken
+    # one by one by their left edges, it took "Carbohydrate" first (overlap 0.54), and "2.3g",
+    # which fits nothing else, was left on a line of its own. Given together, each cell takes
+    # the row it fits best.
+    boxes = [
+        box("Carbohydrate", 10, 100, 200, 50),
+        box("of which sugars", 10, 150, 240, 50),
+        box("<0.5g", 400, 123, 60, 50),
+        box("2.3g", 404, 102, 56, 50),
+    ]
+    assert _texts(group_rows(boxes)) == ["Carbohydrate 2.3g", "of which sugars <0.5g"]
+
+
+def test_a_box_that_starts_after_a_short_one_ends_follows_it_on_its_line() -> None:
+    # "5" and "mg" boxed apart start within a text height of each other; "mg" starts after
+    # "5" ends, so it is no cell of the same column but the next word of the line.
+    boxes = [box("Zinc", 10, 40, 60), box("5", 300, 40, 12), box("mg", 316, 40, 30)]
+    assert _texts(group_rows(boxes)) == ["Zinc 5 mg"]
