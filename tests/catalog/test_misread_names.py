@@ -273,3 +273,17 @@ def test_a_name_that_lost_its_left_end_is_its_nutrients(
 )
 def test_no_nutrient_is_taken_from_an_ending_that_does_not_tell_it(printed: str) -> None:
     assert lexicon().ending_of(printed) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "nutrient"),
+    [
+        # Australian and New Zealand panels (real photos) word rows so; the printed name stays.
+        ("Fat, total 17.0g 24 % 18.9g", "Fat, total", "total_fat"),
+        ("Dietary fibre, total 3.6g 12% 9.7g", "Dietary fibre, total", "dietary_fiber"),
+    ],
+)
+def test_a_name_worded_as_printed_is_no_misreading(line: str, name: str, nutrient: str) -> None:
+    (row,) = read_lines([Line("Nutrition Information"), Line(line)]).ingredients
+    assert (row.name, row.nutrient) == (name, nutrient)
+    assert "name_corrected" not in row.flags
