@@ -6,6 +6,7 @@ import pytest
 
 from catalog.label import read_lines
 from catalog.lexicon import lexicon
+from catalog.models import Ingredient
 from catalog.parse import Line
 
 
@@ -194,6 +195,11 @@ def test_short_words_in_a_real_name_are_no_garble(line: str) -> None:
     assert result.ingredients[0].amount is not None
 
 
+def _only_row(line: str, heading: str = "Supplement Facts") -> Ingredient:
+    (row,) = read_lines([Line(heading), Line(line)]).ingredients
+    return row
+
+
 @pytest.mark.parametrize(
     ("line", "name", "nutrient", "corrected"),
     [
@@ -205,7 +211,7 @@ def test_short_words_in_a_real_name_are_no_garble(line: str) -> None:
 def test_a_name_misspelt_by_confusable_glyphs_is_shown_as_the_nutrients(
     line: str, name: str, nutrient: str, corrected: bool
 ) -> None:
-    (row,) = read_lines([Line("Supplement Facts"), Line(line)]).ingredients
+    row = _only_row(line)
     assert (row.name, row.nutrient) == (name, nutrient)
     assert ("name_corrected" in row.flags) == corrected
 
@@ -221,12 +227,14 @@ def test_a_name_misspelt_by_confusable_glyphs_is_shown_as_the_nutrients(
         ("esium 300 mg 71%", "Magnesium", "magnesium"),  # left end lost; 300 / 420 mg
         ("amin C (as ascorbic acid) 250 mg 278%", "Vitamin C", "vitamin_c"),  # 250 / 90 mg
         ("Magnes (as magnesium taurate) 62 mg 15%", "Magnesium", "magnesium"),  # not Manganese
+        # A name that lost its left end, with or without a %DV: the end of one nutrient's name.
+        ("otein 18g", "Protein", "protein"),  # real photo (RapidOCR), EU table
+        ("esium (as magnesium citrate) 200 mg", "Magnesium", "magnesium"),
+        ("tamin E (as d-alpha tocopheryl succinate) 15 mg", "Vitamin E", "vitamin_e"),
     ],
 )
-def test_a_garbled_name_is_named_by_the_share_its_dv_prints(
-    line: str, name: str, nutrient: str
-) -> None:
-    (row,) = read_lines([Line("Supplement Facts"), Line(line)]).ingredients
+def test_a_garbled_name_is_given_its_nutrient(line: str, name: str, nutrient: str) -> None:
+    row = _only_row(line)
     assert (row.name, row.nutrient) == (name, nutrient)
     assert "name_corrected" in row.flags
 
@@ -241,25 +249,9 @@ def test_a_garbled_name_is_named_by_the_share_its_dv_prints(
     ],
 )
 def test_a_garbled_name_without_a_fitting_share_keeps_its_letters(line: str) -> None:
-    (row,) = read_lines([Line("Supplement Facts"), Line(line)]).ingredients
+    row = _only_row(line)
     assert row.nutrient is None
     assert "name_corrected" not in row.flags
-
-
-@pytest.mark.parametrize(
-    ("line", "name", "nutrient"),
-    [
-        ("otein 18g", "Protein", "protein"),  # real photo (RapidOCR), EU table
-        ("esium (as magnesium citrate) 200 mg", "Magnesium", "magnesium"),
-        ("tamin E (as d-alpha tocopheryl succinate) 15 mg", "Vitamin E", "vitamin_e"),
-    ],
-)
-def test_a_name_that_lost_its_left_end_is_its_nutrients(
-    line: str, name: str, nutrient: str
-) -> None:
-    (row,) = read_lines([Line("Supplement Facts"), Line(line)]).ingredients
-    assert (row.name, row.nutrient) == (name, nutrient)
-    assert "name_corrected" in row.flags
 
 
 @pytest.mark.parametrize(
@@ -284,6 +276,6 @@ def test_no_nutrient_is_taken_from_an_ending_that_does_not_tell_it(printed: str)
     ],
 )
 def test_a_name_worded_as_printed_is_no_misreading(line: str, name: str, nutrient: str) -> None:
-    (row,) = read_lines([Line("Nutrition Information"), Line(line)]).ingredients
+    row = _only_row(line, "Nutrition Information")
     assert (row.name, row.nutrient) == (name, nutrient)
     assert "name_corrected" not in row.flags
