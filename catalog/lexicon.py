@@ -99,6 +99,9 @@ class Lexicon:
             for name in [n.name, n.id.replace("_", " "), *n.synonyms]:
                 self._nutrient_by_name.setdefault(normalize(name), n.id)
         self._nutrient_names = list(self._nutrient_by_name)
+        # Every name as the camera's confusable glyphs key it, with its nutrient (names that
+        # two nutrients share once keyed stay: resemblance and endings weigh them all).
+        self._glyph_names = [(glyph_key(k), n) for k, n in self._nutrient_by_name.items()]
         # Names two nutrients share once confusable glyphs are one are no evidence of either.
         self._nutrient_by_glyphs = _unambiguous(self._nutrient_by_name, glyph_key)
 
@@ -182,8 +185,7 @@ class Lexicon:
         scores: dict[str, float] = {}
         if len(key) < _RESEMBLANCE_MIN_LENGTH:
             return scores
-        for known, nutrient in self._nutrient_by_name.items():
-            known = glyph_key(known)
+        for known, nutrient in self._glyph_names:
             score = fuzz.ratio(key, known)
             if len(key) >= _GLYPH_MIN_LENGTH:
                 score = max(score, fuzz.ratio(key, known[-len(key) :]))
@@ -202,10 +204,8 @@ class Lexicon:
             return None
         found = {
             nutrient
-            for printed, nutrient in self._nutrient_by_name.items()
-            if (known := glyph_key(printed)).endswith(key)
-            and len(known) > len(key)
-            and known[-len(key) - 1].isalpha()
+            for known, nutrient in self._glyph_names
+            if known.endswith(key) and len(known) > len(key) and known[-len(key) - 1].isalpha()
         }
         return found.pop() if len(found) == 1 else None
 
