@@ -6,8 +6,9 @@ Steps, cheapest first, so that the expensive reading runs only on the panel:
    then crop it from the full-resolution image and scale it so its text is the height the
    recogniser reads best; a small photo is read whole;
 3. sharpen what is to be read when it is out of focus (`deblur`: the blur is measured on the
-   pixels the engine gets, and deconvolved); on request, even out its contrast (`contrast`:
-   the app asks for it on a second reading of a photo whose first lost rows);
+   pixels the engine gets, and deconvolved; the detector searches a copy deconvolved harder,
+   the recogniser reads the lines it finds from the first); on request, even out its contrast
+   (`contrast`: the app asks for it on a second reading of a photo whose first lost rows);
 4. read; when the text read runs to the crop's top or bottom edge (a tall panel whose rows
    the small copy did not show), grow the crop and read again; if the reading looks like a
    page turned 90 or 180 degrees, turn it and read again (not when almost no text was found:
@@ -29,7 +30,7 @@ import numpy as np
 from catalog.parse import Line
 from ocr.barcode import read_barcodes, upc_of
 from ocr.contrast import evened
-from ocr.deblur import sharpened
+from ocr.deblur import sharpened, sharpened_for_engine
 from ocr.engines import Engine, EngineName, get_engine
 from ocr.image import decode, downscale, rotate
 from ocr.layout import stacked_blocks, to_lines
@@ -254,20 +255,29 @@ def _grown_block(
 @dataclass(frozen=True, slots=True)
 class Preparation:
     """How the image is prepared for the engine. `sharpen`: deconvolve a blurred image
-    (`deblur`); `even_contrast`: then even out its local contrast (`contrast`), for a second
-    reading of a photo whose first lost rows."""
+    (`deblur`); `sharpen_detection`: and give the detector a copy deconvolved harder (only
+    with `sharpen`); `even_contrast`: then even out its local contrast (`contrast`), for a
+    second reading of a photo whose first lost rows."""
 
     sharpen: bool = True
+    sharpen_detection: bool = True
     even_contrast: bool = False
 
 
 STANDARD = Preparation()
 
 
-def _prepared(image: Image, prep: Preparation) -> Image:
-    if prep.sharpen:
-        image, _ = sharpened(image)
-    return evened(image) if prep.even_contrast else image
+def _recognized(image: Image, engine: Engine, prep: Preparation) -> list[TextBox]:
+    read = detect = image
+    if prep.sharpen and prep.sharpen_detection:
+        read, detect = sharpened_for_engine(image)
+    elif prep.sharpen:
+        read = detect = sharpened(image)[0]
+    if prep.even_contrast:
+        evened_read = evened(read)
+        detect = evened_read if detect is read else evened(detect)
+        read = evened_read
+    return engine.recognize(read, detect_image=detect)
 
 
 def _read_turned(rgb: Image, turns: int, engine: Engine, prep: Preparation) -> _Reading:
@@ -277,7 +287,7 @@ def _read_turned(rgb: Image, turns: int, engine: Engine, prep: Preparation) -> _
         read, reading = _crop_for_reading(page, engine)
     else:
         read, reading = page, _Reading(page, 0, [])
-    reading.boxes = engine.recognize(_prepared(read, prep))
+    reading.boxes = _recognized(read, engine, prep)
     for _ in range(MAX_GROWTH):
         grown = _grown_block(reading, read.shape)
         if grown is None:
@@ -286,7 +296,7 @@ def _read_turned(rgb: Image, turns: int, engine: Engine, prep: Preparation) -> _
         # larger type.
         scale = _read_scale(_body_height(reading.boxes) / reading.scale, reading.scale)
         read, reading = _crop(page, grown, reading.text_height, scale)
-        reading.boxes = engine.recognize(_prepared(read, prep))
+        reading.boxes = _recognized(read, engine, prep)
     reading.turns = turns
     if reading.block is None and reading.boxes:
         block = densest_block(reading.boxes, read.shape[:2])

@@ -23,6 +23,8 @@ class Engine(Protocol):
         """Text regions only (no reading), cheap enough for a whole downscaled photo."""
         ...
 
-    def recognize(self, image: Image) -> list[TextBox]:
-        """Text regions and their text."""
+    def recognize(self, image: Image, *, detect_image: Image | None = None) -> list[TextBox]:
+        """Text regions and their text. `detect_image`, of the same size, is where an engine with
+        a separate detector looks for the regions (a copy prepared for it); the text is read
+        from `image`. Engines that find text by reading it ignore it."""
         ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -79,18 +80,44 @@ class RapidEngine:
             raise EngineError(f"RapidOCR failed: {exc}") from exc
         if out.boxes is None:
             return []
-        texts = out.txts if rec and out.txts is not None else [""] * len(out.boxes)
-        scores = out.scores if rec and out.scores is not None else [1.0] * len(out.boxes)
-        boxes = []
-        for points, text, score in zip(out.boxes, texts, scores, strict=False):
-            clean = _latin_only(text) if rec else ""
-            if rec and not clean:
-                continue
-            boxes.append(TextBox(clean, _quad(points), float(score)))
-        return boxes
+        if not rec:
+            return [TextBox("", _quad(points), 1.0) for points in out.boxes]
+        return _read_boxes(out.boxes, out.txts or (), out.scores or (), 0.0)
+
+    def _run_split(self, image: Image, detect_image: Image) -> list[TextBox]:
+        """Lines found in `detect_image`, read from the same places in `image`."""
+        try:
+            with self._lock:
+                self._limit_detection(detect_image)
+                found: Any = self._ocr(detect_image, use_det=True, use_cls=False, use_rec=False)
+                if found.boxes is None or len(found.boxes) == 0:
+                    return []
+                crops = self._ocr.crop_text_regions(image, found.boxes)
+                read: Any = self._ocr.recognize_txt(crops)
+                min_score = float(self._ocr.text_score)
+        except Exception as exc:  # onnxruntime raises many types
+            raise EngineError(f"RapidOCR failed: {exc}") from exc
+        return _read_boxes(found.boxes, read.txts or (), read.scores or (), min_score)
 
     def detect(self, image: Image) -> list[TextBox]:
         return self._run(image, rec=False)
 
-    def recognize(self, image: Image) -> list[TextBox]:
-        return self._run(image, rec=True)
+    def recognize(self, image: Image, *, detect_image: Image | None = None) -> list[TextBox]:
+        if detect_image is None or detect_image is image:
+            return self._run(image, rec=True)
+        if detect_image.shape[:2] != image.shape[:2]:
+            raise ValueError("detect_image must have the size of the image read")
+        return self._run_split(image, detect_image)
+
+
+def _read_boxes(
+    quads: Any, texts: Sequence[str], scores: Sequence[float], min_score: float
+) -> list[TextBox]:
+    """Boxes with their text, without the lines read as nothing (or as non-Latin noise) and,
+    as RapidOCR's own full run does, without those read below its text score."""
+    boxes = []
+    for points, text, score in zip(quads, texts, scores, strict=False):
+        clean = _latin_only(text)
+        if clean and float(score) >= min_score:
+            boxes.append(TextBox(clean, _quad(points), float(score)))
+    return boxes

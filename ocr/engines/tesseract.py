@@ -197,7 +197,8 @@ class TesseractEngine:
             raise EngineError(f"tesseract failed: {exc}") from exc
         return data
 
-    def recognize(self, image: Image) -> list[TextBox]:
+    def recognize(self, image: Image, *, detect_image: Image | None = None) -> list[TextBox]:
+        # Tesseract finds words by reading them: there is no separate detector to feed.
         return join_words(words_of(self._data(image), _MIN_CONFIDENCE))
 
     def detect(self, image: Image) -> list[TextBox]:

@@ -6,7 +6,13 @@ import cv2
 import numpy as np
 import pytest
 
-from ocr.deblur import DEBLUR_FROM_SIGMA, deconvolve, estimate_blur_sigma, sharpened
+from ocr.deblur import (
+    DEBLUR_FROM_SIGMA,
+    deconvolve,
+    estimate_blur_sigma,
+    sharpened,
+    sharpened_for_engine,
+)
 from ocr.types import Image
 
 
@@ -49,6 +55,26 @@ def test_a_sharp_photo_is_read_as_it_is() -> None:
     assert image is sharp
 
 
+def test_a_sharp_photo_is_searched_and_read_as_it_is() -> None:
+    sharp = _blurred(_panel(), 0.6, noise=4.0)
+    read, detect = sharpened_for_engine(sharp)
+    assert read is sharp and detect is sharp
+
+
+def _steepest_edge(a: Image) -> float:
+    grey = cv2.cvtColor(a, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    return float(np.percentile(np.abs(cv2.Sobel(grey, cv2.CV_32F, 1, 0)), 99.5))
+
+
+@pytest.mark.parametrize("sigma", [3.0, 5.0])
+def test_the_detector_searches_a_copy_sharpened_harder_than_the_one_read(sigma: float) -> None:
+    blurred = _blurred(_panel(), sigma, noise=2.0)
+    read, detect = sharpened_for_engine(blurred)
+    assert np.array_equal(read, sharpened(blurred)[0])  # the recogniser's image is unchanged
+    assert detect.shape == read.shape and detect.dtype == np.uint8
+    assert _steepest_edge(detect) > 1.2 * _steepest_edge(read)
+
+
 def test_a_blank_or_tiny_image_has_no_blur_to_tell() -> None:
     assert estimate_blur_sigma(np.full((200, 300, 3), 200, np.uint8)) is None
     assert estimate_blur_sigma(np.zeros((5, 5, 3), np.uint8)) is None
@@ -67,11 +93,7 @@ def test_deconvolution_brings_the_print_back() -> None:
     assert error(image) < error(blurred)
 
     # Edges come back: the strongest gradients are steeper than in the blurred photo.
-    def edge(a: Image) -> float:
-        grey = cv2.cvtColor(a, cv2.COLOR_RGB2GRAY).astype(np.float32)
-        return float(np.percentile(np.abs(cv2.Sobel(grey, cv2.CV_32F, 1, 0)), 99.5))
-
-    assert edge(image) > 1.25 * edge(blurred)
+    assert _steepest_edge(image) > 1.25 * _steepest_edge(blurred)
 
 
 def test_deconvolution_keeps_colour_and_leaves_flat_paper_flat() -> None:

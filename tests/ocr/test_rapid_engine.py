@@ -4,6 +4,7 @@ renames them must fail here, not silently bring back full-size detection)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr.engines import get_engine
@@ -40,3 +41,28 @@ def test_text_on_a_large_image_is_read_at_full_resolution() -> None:
     found = [b for b in boxes if "Magnesium" in b.text]
     assert found, [b.text for b in boxes]
     assert 1750 < found[0].left < 1850 and 1180 < found[0].top < 1230
+
+
+def _line(text: str, size: tuple[int, int] = (900, 200)) -> np.ndarray:
+    image = Image.new("RGB", size, "white")
+    ImageDraw.Draw(image).text((40, 70), text, fill="black", font=ImageFont.load_default(size=40))
+    return np.asarray(image)
+
+
+def test_lines_found_in_the_detection_copy_are_read_from_the_image() -> None:
+    """The detector searches `detect_image`; the text comes from the same place in `image`."""
+    found_here = _line("Vitamin C 90 mg")
+    read_here = _line("Zinc 11 mg 100%")
+    boxes = _engine().recognize(read_here, detect_image=found_here)
+    text = " ".join(b.text for b in boxes).replace(" ", "")
+    assert "Zinc" in text and "Vitamin" not in text, text
+    assert all(20 < b.left < 80 for b in boxes), boxes
+
+
+def test_no_line_in_the_detection_copy_reads_nothing() -> None:
+    assert _engine().recognize(_line("Zinc 11 mg"), detect_image=_line("")) == []
+
+
+def test_the_detection_copy_must_match_the_image() -> None:
+    with pytest.raises(ValueError, match="size"):
+        _engine().recognize(_line("Zinc"), detect_image=_line("Zinc", (800, 200)))
