@@ -13,6 +13,7 @@ from ocr.engines import EngineName
 from ocr.image import check
 from ocr.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS
 from ocr.pipeline import PageReading, Preparation, read_photo
+from ocr.quality import soft_and_unsure
 
 # The retake reason for rows whose names were read and whose amounts were not.
 LOST_ROWS = "rows_unread"
@@ -27,6 +28,8 @@ def result_of_page(page: PageReading, image_index: int = 0) -> ScanResult:
     reasons = list(quality.reasons)
     if not result.ingredients and "no_panel_found" not in reasons:
         reasons.append("no_panel_found")
+    if _blurred_past_reading(page, result):
+        reasons.append("blurry")
     result.quality = Quality(ok=not reasons, retake=bool(reasons), reasons=reasons)
     if result.ingredients:
         result.panel.confidence = round(
@@ -35,6 +38,16 @@ def result_of_page(page: PageReading, image_index: int = 0) -> ScanResult:
     else:
         result.panel.confidence = 0.0
     return result
+
+
+def _blurred_past_reading(page: PageReading, result: ScanResult) -> bool:
+    """A soft photo whose rows were read unsure (`soft_and_unsure`), which the pixels alone
+    did not call blurry. Calibrated on RapidOCR's confidences; tiny text is `too_small`."""
+    reasons = page.quality.reasons
+    if page.engine != "rapidocr" or "blurry" in reasons or "too_small" in reasons:
+        return False
+    confidences = [i.confidence for i in result.ingredients]
+    return soft_and_unsure(page.quality.blur_score, confidences)
 
 
 def scan_photos(

@@ -49,6 +49,14 @@ SMALL_PANEL_TEXT_HEIGHT_PX: Final = 16.0
 # Ten sharp real photos score 34-111 at 24 px text; Gaussian blur of sigma 2.5 there (plus noise
 # and JPEG) 4-12, sigma 2 7-20: 18 is 1.9x under the softest sharp photo, 1.5x over sigma 2.5.
 BLUR_MIN_SCORE: Final = 18.0
+# A photo under this score, though not blurry by BLUR_MIN_SCORE, is blurred if its rows were
+# also read unsure: their median recognition confidence (RapidOCR, 0-1) under
+# UNSURE_MEDIAN_CONFIDENCE. Found on seeds 7 and 17 and the real photos with truth: synthetic
+# photos scoring 18-40 whose rows' median confidence is under 0.93 read 42 of their 72 rows,
+# with 21 wrong; of the real photos, the two caught read 1 of 9 rows and 0 of 8, five wrong,
+# and the softest that reads well has a median of 0.944 (the sharp ones 0.95 and up).
+UNSURE_BLUR_MAX_SCORE: Final = 40.0
+UNSURE_MEDIAN_CONFIDENCE: Final = 0.93
 # Pre-smoothing (sigma, px at 24 px text) so sensor/JPEG noise does not read as sharpness: with a
 # plain Laplacian, noise of sigma 4 tripled the score of blurred photos, into the sharp range.
 BLUR_DENOISE_SIGMA: Final = 1.0
@@ -138,6 +146,15 @@ def blur_score(grey: Image, where: npt.NDArray[np.bool_] | None = None) -> float
     laplacian = cv2.Laplacian(smooth, cv2.CV_32F)
     selected = laplacian if where is None else laplacian[where]
     return float(selected.var(dtype=np.float64)) if selected.size else 0.0
+
+
+def soft_and_unsure(score: float | None, confidences: Sequence[float]) -> bool:
+    """Whether a photo soft by its `score` (`blur_score`) is blurred past reading, judged by
+    the confidences its rows were read with; False without rows to judge."""
+    if score is None or not confidences:
+        return False
+    unsure = statistics.median(confidences) < UNSURE_MEDIAN_CONFIDENCE
+    return score < UNSURE_BLUR_MAX_SCORE and unsure
 
 
 def glare_fraction(rgb: Image, region: Box | None = None) -> float:
