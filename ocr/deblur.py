@@ -122,15 +122,14 @@ def deconvolve(image: Image, sigma: float, k: float = WIENER_K) -> Image:
 
 def _sharpened(image: Image) -> tuple[Image, float | None, float | None]:
     """The image to read, the sigma it was deconvolved by (None: read as it is), and the blur
-    measured on the image returned (None: too few edges to tell)."""
+    measured on `image` (None: too few edges to tell)."""
     measured = estimate_blur_sigma(image)
     if measured is None:
         return image, None, None
     sigma = min(measured * DECONVOLVE_SHARE, MAX_SIGMA)
     if sigma < DEBLUR_FROM_SIGMA:
         return image, None, measured
-    read = deconvolve(image, sigma)
-    return read, sigma, estimate_blur_sigma(read)
+    return deconvolve(image, sigma), sigma, measured
 
 
 def sharpened(image: Image) -> tuple[Image, float | None]:
@@ -142,7 +141,9 @@ def sharpened(image: Image) -> tuple[Image, float | None]:
 def sharpened_for_engine(image: Image) -> tuple[Image, Image]:
     """The image the recogniser reads (`sharpened`) and the one the detector searches for
     lines: the same object unless blur is left in the first (DETECT_FROM_SIGMA)."""
-    read, _, left = _sharpened(image)
+    read, sigma, measured = _sharpened(image)
+    # Read as it is, the image's own measure holds; deconvolved, what is left is measured anew.
+    left = measured if sigma is None else estimate_blur_sigma(read)
     if left is None or left < DETECT_FROM_SIGMA:
         return read, read
     return read, deconvolve(read, min(left * DETECT_SHARE, MAX_SIGMA), DETECT_WIENER_K)
