@@ -522,6 +522,10 @@ def _read_row_line(state: _State, line: Line, text: str, *, continues_row: bool)
     state.last = "row"
     if _read_inline_blend(state, line, text) or _read_blend_name_wrap(state, line, text):
         return
+    if state.pending and _opens_source_row(text) and not _leaves_bracket_open(state.pending):
+        # Lines before it that got no amount ("Amount Per Serving SDaly", a heading the
+        # camera garbled) are no part of the row: joined to it, they hide its wrapped source.
+        _flush_pending(state)
     candidates = _candidates(state, text)
     for combined, used_pending in candidates:
         rows = _rows_in(combined)
@@ -895,6 +899,25 @@ def _amounts_only(text: str) -> bool:
 # "Magnesium (from" with the source's amount and name still to come.
 _OPEN_SOURCE = re.compile(r"\((?:from|as)\s*$", re.I)
 _LEADING_AMOUNT = re.compile(r"\d[\d.,]*\s*(?:mg|mcg|µg|μg|g|iu)\b", re.I)
+
+
+def _opens_source_row(text: str) -> bool:
+    """A row's first line whose "(from ..." wraps below it, its amounts on this line:
+    "Magnesium (from 280 mg 70%"."""
+    tail = find_tail(text)
+    if tail is None:
+        return False
+    head = text[: tail.start].rstrip()
+    return bool(_OPEN_SOURCE.search(head)) and _NAME_START.match(head) is not None
+
+
+def _leaves_bracket_open(lines: Sequence[Line]) -> bool:
+    text = " ".join(line.text for line in lines)
+    return text.count("(") > text.count(")") or text.count("[") > text.count("]")
+
+
+# A name before the bracket: a word of three letters or more.
+_NAME_START = re.compile(r"^\s*[A-Za-z][A-Za-z'-]{2,}")
 
 
 def _source_wrapped(first: str, rest: str) -> str | None:

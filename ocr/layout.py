@@ -16,6 +16,8 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from catalog.parse import Line
 from catalog.sections import panel_bottom
 from ocr.types import TextBox
@@ -39,6 +41,14 @@ _WAVE_EM = 1.0
 _SLOPE_MIN_LENGTH = 2.5
 # Boxes within this many text heights above or below a short box tell its slope.
 _SLOPE_BAND_EM = 2.0
+# Bands (text heights above and below) searched for long boxes that lie far enough apart
+# across the panel (_FIT_SPREAD_EM) to fit the slope as a line in x, and the fewest to fit.
+# The fit is used where the slope turns by at least _FIT_MIN_TURN across the boxes (a bent
+# label); on a flat one the differences are noise, and the band's median is steadier.
+_FIT_BANDS_EM = (2.0, 4.0, 8.0)
+_FIT_SPREAD_EM = 6.0
+_FIT_MIN_BOXES = 3
+_FIT_MIN_TURN = 0.1
 
 
 @dataclass(slots=True)
@@ -105,25 +115,41 @@ def _deskew(boxes: list[TextBox], degrees: float) -> list[_Placed]:
     return placed
 
 
-def _local_slope(p: _Placed, placed: list[_Placed], em: float) -> float:
-    """How the text runs at a box too short to tell by itself: the median slope of the long
-    boxes in a band of rows around it. A page bent around a bottle, or photographed at an
-    angle, tilts one part of the panel more than another, so one angle for the whole page
-    leaves some rows half a row off their amounts."""
-    centre = (p.y0 + p.y1) / 2
-    near = [
-        q.slope
-        for q in placed
-        if q.slope is not None and abs((q.y0 + q.y1) / 2 - centre) <= _SLOPE_BAND_EM * em
-    ]
-    return statistics.median(near) if near else 0.0
+def _long_boxes(placed: list[_Placed]) -> list[tuple[float, float, float]]:
+    """(x, y, slope) of the centre of every box long enough to show its slope."""
+    return [((q.x0 + q.x1) / 2, (q.y0 + q.y1) / 2, q.slope) for q in placed if q.slope is not None]
 
 
-def _follows(row: _Row, p: _Placed) -> float:
-    """How well `p` continues `row`: the row's last box, carried on along the row's slope to
-    where `p` starts, against `p`'s left end; the overlap as a share of the smaller height."""
+def _local_slope(p: _Placed, long_: list[tuple[float, float, float]], em: float) -> float:
+    """How the text runs at a box too short to tell by itself, from the long boxes in a band
+    of rows around it. A page bent around a bottle, or photographed at an angle, tilts one
+    part of the panel more than another, so one angle for the whole page leaves some rows
+    half a row off their amounts. Where long boxes lie across the panel (names at the left,
+    long amounts at the right), the slope is fitted as a line in x, since the slope turns
+    from one side of a bent label to the other; the band widens until they do. Otherwise it
+    is the median slope of the band."""
+    centre_x, centre_y = (p.x0 + p.x1) / 2, (p.y0 + p.y1) / 2
+    for band in _FIT_BANDS_EM:
+        near = np.array([q for q in long_ if abs(q[1] - centre_y) <= band * em]).reshape(-1, 3)
+        xs = near[:, 0]
+        if len(near) >= _FIT_MIN_BOXES and xs.max() - xs.min() >= _FIT_SPREAD_EM * em:
+            b, a = np.polyfit(xs, near[:, 2], 1)
+            if abs(b) * float(xs.max() - xs.min()) < _FIT_MIN_TURN:
+                break  # a flat page, its slopes only noisy: the band's median
+            at = min(max(centre_x, float(xs.min())), float(xs.max()))
+            return max(-_MAX_SLOPE, min(_MAX_SLOPE, float(a + b * at)))
+    band_slopes = [slope for _, y, slope in long_ if abs(y - centre_y) <= _SLOPE_BAND_EM * em]
+    return statistics.median(band_slopes) if band_slopes else 0.0
+
+
+def _follows(row: _Row, p: _Placed, slope: float) -> float:
+    """How well `p` (whose line runs at `slope`) continues `row`: the row's last box, carried
+    on to where `p` starts, against `p`'s left end; the overlap as a share of the smaller
+    height. Across the gap the line runs at the mean of the slopes at its two ends: on a
+    label bent around a bottle the slope turns steadily from one side to the other, and the
+    row's own slope, carried across a wide gap to the amount column, misses it by a row."""
     last = row.last
-    shift = row.slope * max(0.0, p.x0 - last.x1)
+    shift = (row.slope + slope) / 2 * max(0.0, p.x0 - last.x1)
     top, bottom = last.right[0] + shift, last.right[1] + shift
     inter = min(bottom, p.left[1]) - max(top, p.left[0])
     smaller = min(bottom - top, p.left[1] - p.left[0])
@@ -140,7 +166,8 @@ def group_rows(boxes: list[TextBox]) -> list[list[TextBox]]:
         return []
     placed = sorted(_deskew(boxes, tilt_degrees(boxes)), key=lambda p: p.x0)
     em = statistics.median(p.end_height for p in placed)
-    slopes = [p.slope if p.slope is not None else _local_slope(p, placed, em) for p in placed]
+    long_ = _long_boxes(placed)
+    slopes = [p.slope if p.slope is not None else _local_slope(p, long_, em) for p in placed]
     rows: list[_Row] = []
     for wave in _waves(list(zip(placed, slopes, strict=True)), em):
         _extend_rows(rows, wave, em)
@@ -175,7 +202,7 @@ def _extend_rows(rows: list[_Row], wave: list[tuple[_Placed, float]], em: float)
     far better: on a bent panel an amount half a line off took its neighbour's row, and
     every amount below it then went one row up."""
     pairs = []
-    for k, (p, _) in enumerate(wave):
+    for k, (p, slope) in enumerate(wave):
         # A heading in large type ("Nutrition Facts") is a line of its own: its words join
         # each other, never a row of the table.
         heading = _is_heading(p, em)
@@ -184,7 +211,7 @@ def _extend_rows(rows: list[_Row], wave: list[tuple[_Placed, float]], em: float)
                 continue
             if row.last.x1 > p.x0 + 0.5 * p.end_height:
                 continue  # the row already reaches past this box: it belongs elsewhere
-            ov = _follows(row, p)
+            ov = _follows(row, p, slope)
             if ov >= _MIN_OVERLAP:
                 pairs.append((ov, k, j))
     chosen: dict[int, int] = {}

@@ -98,6 +98,36 @@ def test_curved_rows_are_chained_box_to_box() -> None:
     ]
 
 
+def test_amounts_across_a_wide_gap_on_a_label_sagging_in_the_middle() -> None:
+    """A tall label bent around a bottle, its rows sagging in the middle: the names at the left
+    run down to the right, the amounts at the right run up, and the names wrap over three
+    lines set close. Carried across the gap at the names' slope, every amount lands a row
+    low, on the wrapped line under its name; at the slope the long boxes show where each end
+    of the gap lies, it stays on its name's line."""
+    sag, middle = 0.0003, 260.0
+
+    def on_curve(text: str, x: float, base: float, w: float) -> TextBox:
+        mid = x + w / 2
+        angle = math.degrees(math.atan(-2 * sag * (mid - middle)))
+        return box(text, x, base - sag * (x - middle) ** 2, w, angle=angle)
+
+    boxes, expected = [], []
+    for i, name in enumerate(["Vitamin D", "Vitamin E", "Calcium", "Iodine", "Magnesium",
+                              "Zinc", "Selenium", "Copper", "Chromium"]):  # fmt: skip
+        y = 40 + 66 * i
+        # Every other amount is long enough to show its own slope.
+        amount, width = (f"{10 + i} mg (1,000 IU) {20 + i}%", 150) if i % 2 == 0 else (
+            f"{10 + i} mg {20 + i}%", 55)  # fmt: skip
+        boxes += [
+            on_curve(f"{name} (as", 10, y, 120),
+            on_curve(amount, 290, y, width),
+            on_curve("tocopheryl", 18, y + 22, 95),
+            on_curve("acetate)", 18, y + 44, 70),
+        ]
+        expected += [f"{name} (as {amount}", "tocopheryl", "acetate)"]
+    assert _texts(group_rows(boxes)) == expected
+
+
 def test_side_by_side_rows_are_cut_at_wide_gaps_after_an_amount() -> None:
     row = [box("Calories 120", 10, 10, 100), box("Fat Cal. 10", 200, 10, 90)]
     assert [[b.text for b in s] for s in split_side_by_side(row, em=20)] == [
