@@ -1,7 +1,8 @@
 """Corrections for rows read by a camera (OCR output only; typed label text is taken as
 written): misread nutrient names, stray text joined to the front of a name, and a misread
 "(as" that kept a row's form inside its name; a row whose name is garbled past reading is
-named by its forms when they tell the mineral, and set aside as unparsed when nothing does."""
+named by its forms when they tell the mineral, and set aside as unparsed when nothing does;
+so is a row in a unit its nutrient is never given in (energy in grams, a mineral in kcal)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ def correct_misread_rows(result: ScanResult) -> None:
         _reread_misread_intro(ing)
     correct_misread_names(result)
     set_aside_garbled_rows(result)
+    set_aside_wrong_units(result)
 
 
 def _lost_intro(name: str) -> tuple[str, str] | None:
@@ -187,6 +189,30 @@ def set_aside_garbled_rows(result: ScanResult) -> None:
             mineral = minerals.pop()
             _reread_forms(ing, lex.nutrients[mineral].name, mineral)
             _name_as(ing, mineral)
+            kept.append(ing)
+        else:
+            result.unparsed.append(ing.text or ing.name)
+    result.ingredients = kept
+
+
+_ENERGY_UNITS = frozenset({"kcal", "kJ"})
+
+
+def set_aside_wrong_units(result: ScanResult) -> None:
+    """Rows whose unit no amount of their nutrient is given in: energy in grams ("Energy
+    18g", the amount of the row below), a vitamin or mineral in kcal ("Calcium ... 7519
+    kcal"). The camera joined a name to another row's amount, or misread the unit; either way
+    the amount shown would be wrong, so the row's text goes to `unparsed`."""
+    lex = lexicon()
+    kept = []
+    for ing in result.ingredients:
+        nutrient = lex.nutrients.get(ing.nutrient or "")
+        unit_fits = (
+            nutrient is None
+            or ing.unit is None
+            or (nutrient.kind == "energy") == (ing.unit in _ENERGY_UNITS)
+        )
+        if unit_fits:
             kept.append(ing)
         else:
             result.unparsed.append(ing.text or ing.name)

@@ -169,6 +169,30 @@ def test_a_row_under_a_garbled_name_is_set_aside_as_unparsed(line: str) -> None:
     assert line in result.unparsed
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Energy 18g",  # real photo: the protein row's amount joined to the energy row
+        "Calories 12 mg",
+        "Calcium 100 kcal",  # synthetic photo: a mineral's amount read with an energy unit
+        "Sodium 5 kJ",
+    ],
+)
+def test_a_row_in_a_unit_its_nutrient_never_takes_is_set_aside(line: str) -> None:
+    result = read_lines([Line("Nutrition Facts"), Line("Zinc 11 mg 100%"), Line(line)])
+    assert [i.name for i in result.ingredients] == ["Zinc"]
+    assert line in result.unparsed
+
+
+@pytest.mark.parametrize(
+    "line", ["Energy 257kJ", "Calories 110 kcal", "Calories 110", "Protein 3g", "Vitamin D 400 IU"]
+)
+def test_a_row_in_its_nutrients_unit_is_kept(line: str) -> None:
+    result = read_lines([Line("Nutrition Facts"), Line(line)])
+    assert len(result.ingredients) == 1
+    assert result.unparsed == []
+
+
 def test_a_garbled_name_whose_form_names_the_mineral_takes_the_mineral() -> None:
     row = read_lines([Line("Supplement Facts"), Line("um (as calcium bonate) 500 mg 38%")])
     (ing,) = row.ingredients
