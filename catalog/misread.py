@@ -2,7 +2,8 @@
 written): misread nutrient names, stray text joined to the front of a name, and a misread
 "(as" that kept a row's form inside its name; a row whose name is garbled past reading is
 named by its forms when they tell the mineral, and set aside as unparsed when nothing does;
-so is a row in a unit its nutrient is never given in (energy in grams, a mineral in kcal)."""
+so is a row in a unit its nutrient is never given in (energy in grams, a mineral in kcal),
+or with more energy than any serving holds."""
 
 from __future__ import annotations
 
@@ -196,13 +197,18 @@ def set_aside_garbled_rows(result: ScanResult) -> None:
 
 
 _ENERGY_UNITS = frozenset({"kcal", "kJ"})
+# More energy than any serving holds: fat, the densest food, gives 9 kcal a gram (Atwater),
+# so 5,000 kcal is over half a kilogram of pure fat. A camera that ran a row's figures
+# together reads "Calories 350 1060" as 3501060.
+_MAX_ENERGY = {"kcal": 5000.0, "kJ": 21000.0}
 
 
 def set_aside_wrong_units(result: ScanResult) -> None:
     """Rows whose unit no amount of their nutrient is given in: energy in grams ("Energy
     18g", the amount of the row below), a vitamin or mineral in kcal ("Calcium ... 7519
-    kcal"). The camera joined a name to another row's amount, or misread the unit; either way
-    the amount shown would be wrong, so the row's text goes to `unparsed`."""
+    kcal"); and energy beyond what any serving holds. The camera joined a name to another
+    row's amount, misread the unit or ran figures together; either way the amount shown
+    would be wrong, so the row's text goes to `unparsed`."""
     lex = lexicon()
     kept = []
     for ing in result.ingredients:
@@ -212,7 +218,12 @@ def set_aside_wrong_units(result: ScanResult) -> None:
             or ing.unit is None
             or (nutrient.kind == "energy") == (ing.unit in _ENERGY_UNITS)
         )
-        if unit_fits:
+        too_much = (
+            ing.unit in _MAX_ENERGY
+            and ing.amount is not None
+            and ing.amount > _MAX_ENERGY[ing.unit]
+        )
+        if unit_fits and not too_much:
             kept.append(ing)
         else:
             result.unparsed.append(ing.text or ing.name)

@@ -176,6 +176,8 @@ def test_a_row_under_a_garbled_name_is_set_aside_as_unparsed(line: str) -> None:
         "Calories 12 mg",
         "Calcium 100 kcal",  # synthetic photo: a mineral's amount read with an energy unit
         "Sodium 5 kJ",
+        "Calories 3501060",  # real photo: "350" and "1060" run together
+        "Energy 52000kJ",
     ],
 )
 def test_a_row_in_a_unit_its_nutrient_never_takes_is_set_aside(line: str) -> None:
@@ -185,7 +187,16 @@ def test_a_row_in_a_unit_its_nutrient_never_takes_is_set_aside(line: str) -> Non
 
 
 @pytest.mark.parametrize(
-    "line", ["Energy 257kJ", "Calories 110 kcal", "Calories 110", "Protein 3g", "Vitamin D 400 IU"]
+    "line",
+    [
+        "Energy 257kJ",
+        "Calories 110 kcal",
+        "Calories 110",
+        "Calories 2,000",
+        "Energy 20500kJ",
+        "Protein 3g",
+        "Vitamin D 400 IU",
+    ],
 )
 def test_a_row_in_its_nutrients_unit_is_kept(line: str) -> None:
     result = read_lines([Line("Nutrition Facts"), Line(line)])
