@@ -522,7 +522,11 @@ def _read_row_line(state: _State, line: Line, text: str, *, continues_row: bool)
     state.last = "row"
     if _read_inline_blend(state, line, text) or _read_blend_name_wrap(state, line, text):
         return
-    if state.pending and _opens_source_row(text) and not _leaves_bracket_open(state.pending):
+    if (
+        state.pending
+        and _opens_source_row(text)
+        and not _open_bracket(" ".join(p.text for p in state.pending))
+    ):
         # Lines before it that got no amount ("Amount Per Serving SDaly", a heading the
         # camera garbled) are no part of the row: joined to it, they hide its wrapped source.
         _flush_pending(state)
@@ -859,8 +863,7 @@ def _candidates(state: _State, text: str) -> list[tuple[str, bool]]:
     joined = " ".join([*(p.text for p in state.pending), text])
     prev = state.pending[-1].text
     continues = (
-        prev.count("(") > prev.count(")")
-        or prev.count("[") > prev.count("]")
+        _open_bracket(prev)
         or text[:1] in "([{"
         # "lodine (as 75 mcg": a capital I read as an l starts a row of its own.
         or (text[:1].islower() and not _names_nutrient(text) and not _SUB_ROW.match(text))
@@ -909,11 +912,6 @@ def _opens_source_row(text: str) -> bool:
         return False
     head = text[: tail.start].rstrip()
     return bool(_OPEN_SOURCE.search(head)) and _NAME_START.match(head) is not None
-
-
-def _leaves_bracket_open(lines: Sequence[Line]) -> bool:
-    text = " ".join(line.text for line in lines)
-    return text.count("(") > text.count(")") or text.count("[") > text.count("]")
 
 
 # A name before the bracket: a word of three letters or more.
