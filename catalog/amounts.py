@@ -105,6 +105,8 @@ TO_MG: dict[str, float] = {"mg": 1.0, "g": 1000.0, "mcg": 0.001}
 
 
 _DOT_THOUSANDS = re.compile(r"^[1-9]\d{0,2}\.\d{2}0$")
+# No label prints a %DV to three decimals: "1.471%" is 1,471% with its comma read as a point.
+_DOT_THOUSANDS_PERCENT = re.compile(r"^[1-9]\d{0,2}\.\d{3}$")
 
 
 def parse_number(text: str) -> float:
@@ -128,6 +130,13 @@ def parse_number(text: str) -> float:
         thousands = len(tail) == 3 and head not in ("", "0") and "." not in head
         text = text.replace(",", "") if thousands else f"{head.replace(',', '')}.{tail}"
     return float(text)
+
+
+def parse_percent(text: str) -> float:
+    """A printed %DV: as parse_number, but "1.471" is 1471 (see _DOT_THOUSANDS_PERCENT)."""
+    if _DOT_THOUSANDS_PERCENT.match(text.strip()):
+        return float(text.strip().replace(".", ""))
+    return parse_number(text)
 
 
 def unit_of(text: str) -> tuple[Unit | None, float]:
@@ -201,7 +210,7 @@ def _column(m: re.Match[str], bare: bool = False, dv_only: bool = False) -> Colu
             col.alt_unit = aunit
             col.qualifier = col.qualifier or _qualifier(g.get("aqual"))
     if g.get("dv"):
-        col.dv_percent = parse_number(g["dv"])
+        col.dv_percent = parse_percent(g["dv"])
         col.dv_operator = "<" if g.get("dvop") else None
         col.dv_note = g.get("sym2") or None
     elif g.get("sym"):

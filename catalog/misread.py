@@ -1,31 +1,39 @@
 """Corrections for rows read by a camera (OCR output only; typed label text is taken as
-written): misread nutrient names, stray text joined to the front of a name, and a misread
-"(as" that kept a row's form inside its name; a row whose name is garbled past reading is
-named by its forms when they tell the mineral, and set aside as unparsed when nothing does;
-so is a row in a unit its nutrient is never given in (energy in grams, a mineral in kcal),
-or with more energy than any serving holds."""
+written): misread nutrient names, stray text joined to the front of a name, a misread "(as"
+that kept a row's form inside its name, and a unit misread or lost where the row's %DV tells
+it. A row whose name is garbled past reading is named by its forms when they tell the
+mineral, and set aside as unparsed when nothing does; so is a row in a unit its nutrient is
+never given in (energy in grams, a mineral in kcal), or with more energy than any serving
+holds."""
 
 from __future__ import annotations
 
+import math
 import re
 
-from catalog.amounts import daily_value_fit
+from catalog.amounts import daily_value_fit, parse_number
 from catalog.lexicon import glyph_key, lexicon
-from catalog.models import Ingredient, ScanResult
+from catalog.models import Ingredient, ScanResult, Unit
 from catalog.rows import parse_row
 from catalog.text import normalize
 
 # Everything up to the last digit, bracket or slash of a row name: text from beside or above
 # the row that the line rebuilding joined to its front ("Sening ize Tosp (20g) Sat Fat").
 _JOINED_FRONT = re.compile(r"^.*[\d()\[\]/]")
-# "(as" as the camera reads it: "(a5", "(35", "(3s", "(a" with its s lost, and "Cas" with the
-# bracket taken for a C. Followed by a word, as a form's name is.
-_MISREAD_AS = re.compile(r"(?:\(|\bC)(?:[a3][s5]|a)(?=\s+[A-Za-z])")
+# "(as" as the camera reads it: "(a5", "(35", "(3s", "(8s", "(ar", "(a" or "(s" with a letter
+# lost, and "Cas" with the bracket taken for a C. Followed by a word, as a form's name is.
+_MISREAD_AS = re.compile(r"(?:\(|\bC)(?:[a38][s5r]|a|s)(?=\s+[A-Za-z])")
 # The shortest nutrient name a lost "(as" is restored after ("Zinc", "Iron").
 _NAME_LETTERS = 4
 # How closely (0-100, lexicon.resemblance) a garbled name must resemble a nutrient's for its
 # row's %DV to name it.
 _RESEMBLES = 60.0
+# How much nearer (lexicon.resemblance points) a garbled name must be to one of two nutrients
+# whose daily values its %DV fits, for that one to name it.
+_RESEMBLES_LEAD = 10.0
+# The least printed %DV that tells a unit: within its point of rounding, 0% or 1% fits a
+# thousandth of the amount as well ("Sodium 80 mg 0%" is no 80 mcg).
+_TELLING_DV = 2.0
 # Longest word of a scrap: "Ma m", "um", "mn" are pieces of words, not a name.
 _SCRAP_LETTERS = 3
 
@@ -36,6 +44,7 @@ def correct_misread_rows(result: ScanResult) -> None:
     for ing in result.ingredients:
         _reread_misread_intro(ing)
     correct_misread_names(result)
+    correct_misread_units(result)
     set_aside_garbled_rows(result)
     set_aside_wrong_units(result)
 
@@ -119,13 +128,29 @@ def _nutrient_by_share(ing: Ingredient) -> str | None:
     if ing.amount is None or ing.dv_percent is None or ing.dv_operator is not None:
         return None
     lex = lexicon()
-    fitting = {
-        nutrient
-        for nutrient, score in lex.resemblance(ing.name).items()
-        if score >= _RESEMBLES
-        and daily_value_fit(lex.nutrients[nutrient], ing.amount, ing.unit, ing.dv_percent)
-    }
-    return fitting.pop() if len(fitting) == 1 else None
+    fitting = sorted(
+        (
+            (score, nutrient)
+            for nutrient, score in lex.resemblance(_before_misread_as(ing.name)).items()
+            if score >= _RESEMBLES
+            and daily_value_fit(lex.nutrients[nutrient], ing.amount, ing.unit, ing.dv_percent)
+        ),
+        reverse=True,
+    )
+    if not fitting:
+        return None
+    # Two nutrients can share a daily value (vitamin B6 now and riboflavin before 2020 are
+    # both 1.7 mg): the name decides between them only when it is clearly nearer one.
+    if len(fitting) > 1 and fitting[0][0] - fitting[1][0] < _RESEMBLES_LEAD:
+        return None
+    return fitting[0][1]
+
+
+def _before_misread_as(name: str) -> str:
+    """The name in front of a misread "(as" ("Thamin 86" of "Thamin 86 (8s pyridexine HCH"):
+    the form's words after it would only blur how the name resembles a nutrient's."""
+    intro = _MISREAD_AS.search(name)
+    return name[: intro.start()].rstrip() if intro is not None and intro.start() else name
 
 
 def correct_misread_names(result: ScanResult) -> None:
@@ -137,6 +162,14 @@ def correct_misread_names(result: ScanResult) -> None:
     when its own nearly spells it."""
     lex = lexicon()
     for ing in result.ingredients:
+        if ing.nutrient is not None and not _unit_fits(ing.nutrient, ing.unit):
+            # "Cal (as 100 mg 8%": a name short for energy ("Cal"), in a mineral's unit; the
+            # %DV names the nutrient the row is, or the row is set aside (set_aside_wrong_units).
+            share = _nutrient_by_share(ing)
+            if share is not None and _unit_fits(share, ing.unit):
+                _reread_forms(ing, lex.nutrients[share].name, share)
+                _name_as(ing, share)
+            continue
         if not ing.name or (ing.nutrient is not None and lex.nutrient_id(ing.name) is not None):
             _respell(ing)
             continue
@@ -154,6 +187,73 @@ def correct_misread_names(result: ScanResult) -> None:
         if nutrient is not None:
             _reread_forms(ing, lex.nutrients[nutrient].name, nutrient)
             _name_as(ing, nutrient)
+
+
+def correct_misread_units(result: ScanResult) -> None:
+    """ "Biotin 30 mg 100%", "Biotin 300 1,000%": a unit the camera misread ("mcg" as "mg",
+    or its "mc" lost) or lost, when the row's printed %DV is its amount's share of the
+    nutrient's daily value in exactly one unit of weight, and not in the unit read. Two of the
+    row's own readings agree then, the amount and the %DV. The row is read again in that unit
+    (a mineral's elemental amount follows from it) and flagged `unit_corrected`."""
+    lex = lexicon()
+    for ing in result.ingredients:
+        nutrient = lex.nutrients.get(ing.nutrient or "")
+        if (
+            nutrient is None
+            or ing.amount is None
+            or ing.dv_percent is None
+            or ing.dv_percent < _TELLING_DV
+            or ing.dv_operator is not None
+            or (ing.unit is not None and ing.unit not in _WEIGHT_UNITS)
+            or (ing.unit and daily_value_fit(nutrient, ing.amount, ing.unit, ing.dv_percent))
+        ):
+            continue
+        fitting = [
+            unit
+            for unit in _WEIGHT_UNITS
+            if daily_value_fit(nutrient, ing.amount, unit, ing.dv_percent)
+        ]
+        if len(fitting) == 1:
+            _reread_in_unit(ing, fitting[0])
+
+
+def _reread_in_unit(ing: Ingredient, unit: Unit) -> None:
+    """Reads the row's text again with `unit` after its amount; takes what that says of the
+    unit, and for a mineral of its forms and elemental amount, when the row reads the same
+    amount and %DV under the same nutrient. A vitamin's row takes the unit alone when its
+    garbled name does not read again ("lotin (as d-biotin) 300 1,000%")."""
+    text = _with_unit(ing.text, ing.amount, unit)
+    again = parse_row(text, fuzzy=True) if text is not None else []
+    same = (
+        len(again) == 1
+        and again[0].nutrient == ing.nutrient
+        and (again[0].amount, again[0].unit, again[0].dv_percent)
+        == (ing.amount, unit, ing.dv_percent)
+    )
+    if same:
+        ing.basis = again[0].basis
+        _take_forms(ing, again[0])
+    elif lexicon().is_mineral(ing.nutrient):
+        return  # its elemental amount would be left unworked
+    ing.unit = unit
+    ing.flags.append("unit_corrected")
+
+
+# A number in a row's text and the word after it (its unit, or a misreading of one).
+_NUMBER_AND_WORD = re.compile(r"(?<![\w.,])(?P<num>\d[\d.,]*)(?P<unit>\s*[^\W\d_]+)?")
+
+
+def _with_unit(text: str, amount: float | None, unit: str) -> str | None:
+    """The text with `unit` after the last number that reads as `amount`, in place of the word
+    after it (a misread unit), or None where no number does."""
+    for m in reversed(list(_NUMBER_AND_WORD.finditer(text))):
+        try:
+            value = parse_number(m["num"].rstrip(".,"))
+        except ValueError:
+            continue
+        if amount is not None and math.isclose(value, amount):
+            return f"{text[: m.end('num')]} {unit}{text[m.end() :]}"
+    return None
 
 
 def garbled(name: str) -> bool:
@@ -197,6 +297,7 @@ def set_aside_garbled_rows(result: ScanResult) -> None:
 
 
 _ENERGY_UNITS = frozenset({"kcal", "kJ"})
+_WEIGHT_UNITS: tuple[Unit, ...] = ("mg", "mcg", "g")
 # More energy than any serving holds: fat, the densest food, gives 9 kcal a gram (Atwater),
 # so 5,000 kcal is over half a kilogram of pure fat. A camera that ran a row's figures
 # together reads "Calories 350 1060" as 3501060.
@@ -209,25 +310,27 @@ def set_aside_wrong_units(result: ScanResult) -> None:
     kcal"); and energy beyond what any serving holds. The camera joined a name to another
     row's amount, misread the unit or ran figures together; either way the amount shown
     would be wrong, so the row's text goes to `unparsed`."""
-    lex = lexicon()
     kept = []
     for ing in result.ingredients:
-        nutrient = lex.nutrients.get(ing.nutrient or "")
-        unit_fits = (
-            nutrient is None
-            or ing.unit is None
-            or (nutrient.kind == "energy") == (ing.unit in _ENERGY_UNITS)
-        )
         too_much = (
             ing.unit in _MAX_ENERGY
             and ing.amount is not None
             and ing.amount > _MAX_ENERGY[ing.unit]
         )
-        if unit_fits and not too_much:
+        if _unit_fits(ing.nutrient, ing.unit) and not too_much:
             kept.append(ing)
         else:
             result.unparsed.append(ing.text or ing.name)
     result.ingredients = kept
+
+
+def _unit_fits(nutrient_id: str | None, unit: str | None) -> bool:
+    """Whether an amount of the nutrient can be given in `unit`: energy in kcal or kJ, every
+    other nutrient in anything else (true when either is unknown)."""
+    nutrient = lexicon().nutrients.get(nutrient_id or "")
+    return (
+        nutrient is None or unit is None or (nutrient.kind == "energy") == (unit in _ENERGY_UNITS)
+    )
 
 
 def _respell(ing: Ingredient) -> None:

@@ -77,7 +77,8 @@ _FOOTNOTE = re.compile(
 )
 _OTHER = re.compile(
     r"^\s*(?:other|inactive|non-medicinal)\s+ingredients?\s*[:.\-]?\s*(?P<rest>.*)$"
-    r"|^\s*ingredients\s*[:.]\s*(?P<rest2>.*)$",
+    # "ngredients:": its capital lost at the frame's edge or read as "l" or "|".
+    r"|^\s*[il|]?ngredients\s*[:.]\s*(?P<rest2>.*)$",
     re.I,
 )
 _BLEND_WORDS = re.compile(

@@ -262,6 +262,13 @@ def test_a_name_misspelt_by_confusable_glyphs_is_shown_as_the_nutrients(
         ("esium 300 mg 71%", "Magnesium", "magnesium"),  # left end lost; 300 / 420 mg
         ("amin C (as ascorbic acid) 250 mg 278%", "Vitamin C", "vitamin_c"),  # 250 / 90 mg
         ("Magnes (as magnesium taurate) 62 mg 15%", "Magnesium", "magnesium"),  # not Manganese
+        # Vitamin B6 now and riboflavin before 2020 share a daily value (1.7 mg): the name
+        # is far nearer one of them.
+        ("min B6 (as pyridoxine HCI) 25 mg 1,471%", "Vitamin B6", "vitamin_b6"),
+        # The name in front of a misread "(as" ("(8s"), not the form's words after it.
+        ("Thamin 86 (8s pyridexine HCH 2 mg 118%", "Vitamin B6", "vitamin_b6"),  # not Thiamin
+        # "Cal" is short for Calories, but never in mg: the %DV names calcium (100 / 1,300 mg).
+        ("Cal (as calcium carbonate) 100 mg 8%", "Calcium", "calcium"),
         # A name that lost its left end, with or without a %DV: the end of one nutrient's name.
         ("otein 18g", "Protein", "protein"),  # real photo (RapidOCR), EU table
         ("esium (as magnesium citrate) 200 mg", "Magnesium", "magnesium"),
@@ -281,6 +288,9 @@ def test_a_garbled_name_is_given_its_nutrient(line: str, name: str, nutrient: st
         "Zine 15 mg",  # no %DV: the letters alone are too little
         "Zine 15 mg <1%",  # a bound, not a share
         "Lemon balm leaf 150 mg 1%",  # resembles no nutrient closely enough
+        # 17 mg is 1,000% of both vitamin B6 (1.7 mg) and riboflavin before 2020 (1.7 mg),
+        # and the name is as near the one as the other.
+        "Vitamin 17 mg 1,000%",
     ],
 )
 def test_a_garbled_name_without_a_fitting_share_keeps_its_letters(line: str) -> None:
@@ -314,3 +324,40 @@ def test_a_name_worded_as_printed_is_no_misreading(line: str, name: str, nutrien
     row = _only_row(line, "Nutrition Information")
     assert (row.name, row.nutrient) == (name, nutrient)
     assert "name_corrected" not in row.flags
+
+
+@pytest.mark.parametrize(
+    ("line", "unit", "elemental_mg"),
+    [
+        # Synthetic photo (RapidOCR): "mcg" read as "mg"; 30 mcg is biotin's daily value.
+        ("Biotin (as d-biotin) 30 mg 100%", "mcg", None),
+        ("Selenium (as L-selenomethionine) 55 mg 100%", "mcg", 0.055),
+        ("Vitamin B12 (as methylcobalamin) 1000 g 41,667%", "mcg", None),  # "mc" lost
+        # The unit lost altogether.
+        ("Biotin (as d-biotin) 300 1,000%", "mcg", None),
+        ("Magnesium (as magnesium aspartate) 30 (7% DV)", "mg", 30.0),
+    ],
+)
+def test_a_unit_that_the_printed_dv_contradicts_is_corrected(
+    line: str, unit: str, elemental_mg: float | None
+) -> None:
+    row = _only_row(line)
+    assert (row.unit, row.elemental_mg) == (unit, elemental_mg)
+    assert "unit_corrected" in row.flags
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Biotin 30 mcg 100%",  # the %DV fits the unit read
+        "Biotin 30 mg 50%",  # fits no unit: nothing to go by
+        "Biotin 30 mg <1%",  # a bound, not a share
+        "Sodium 80 mg 0%",  # real photo: 0% fits 80 mcg, and any small amount
+        "Sodium 80 mg 1%",
+        "Biotin 30 mg",  # no %DV
+    ],
+)
+def test_a_unit_the_dv_does_not_contradict_is_kept(line: str) -> None:
+    row = _only_row(line)
+    assert row.unit == line.split()[2]
+    assert "unit_corrected" not in row.flags
