@@ -271,20 +271,42 @@ def to_lines(
         return []
     heights = [b.height for r in rows for b in r if b.height > 0]
     em = statistics.median(heights) if heights else 1.0
-    margin = min(r[0].left for r in rows)
+    # Columns and indents are read with the page's tilt undone: on a tilted photo a column's
+    # left edge drifts across the page from top to bottom, and the right half of a table's
+    # lower names fell left of the gutter that its heading showed.
+    upright_rows = _upright(rows, tilt_degrees(boxes))
+    printed = {
+        id(u): b
+        for r, ur in zip(rows, upright_rows, strict=True)
+        for b, u in zip(r, ur, strict=True)
+    }
+    margin = min(r[0].left for r in upright_rows)
     lines = []
-    for row, row_margin in _reading_order(rows, em, margin):
+    for upright, row_margin in _reading_order(upright_rows, em, margin):
+        row = [printed[id(u)] for u in upright]
         text = " ".join(b.text for b in row)
         x, y, w, h = _bbox(row, scale, offset)
         lines.append(
             Line(
                 text=text,
-                indent=round((row[0].left - row_margin) / em),
+                indent=round((upright[0].left - row_margin) / em),
                 bbox=(x, y, w, h),
                 confidence=min(b.confidence for b in row),
             )
         )
     return lines
+
+
+def _upright(rows: list[list[TextBox]], degrees: float) -> list[list[TextBox]]:
+    """The rows' boxes turned by -`degrees` about the origin (their text and order kept)."""
+    rad = math.radians(-degrees)
+    cos, sin = math.cos(rad), math.sin(rad)
+
+    def turned(b: TextBox) -> TextBox:
+        corners = [(x * cos - y * sin, x * sin + y * cos) for x, y in b.quad]
+        return TextBox(b.text, (corners[0], corners[1], corners[2], corners[3]), b.confidence)
+
+    return [[turned(b) for b in r] for r in rows]
 
 
 # A table printed as two halves side by side is recognised by at least this many rows in

@@ -322,6 +322,33 @@ def test_a_left_half_cell_pushed_over_the_gutter_by_perspective_stays_left() -> 
     ]  # fmt: skip
 
 
+def test_a_tilted_table_in_two_halves_keeps_its_lower_right_names_right() -> None:
+    """On a photo turned by 6 degrees the right half's name column runs 30 px to the left from
+    its heading down to its last rows, past the gutter its heading shows: read with the tilt
+    undone, every right-half row stays in the right half."""
+    angle = 6.0
+    a = math.radians(angle)
+
+    def turned(text: str, x: float, y: float, w: float) -> TextBox:
+        return box(text, x * math.cos(a) - y * math.sin(a), x * math.sin(a) + y * math.cos(a), w,
+                   angle=angle)  # fmt: skip
+
+    boxes = [turned("Amount Per Serving", 10, 40, 120), turned("% Daily Value", 150, 40, 70)]
+    boxes += [turned("Amount Per Serving", 250, 40, 120), turned("% Daily Value", 390, 40, 70)]
+    left = [f"Left {n}" for n in "ABCDEFGHIJ"]
+    right = [f"Right {n}" for n in "ABCDEFGHIJ"]
+    for i, (ln, rn) in enumerate(zip(left, right, strict=True)):
+        y = 70 + 26 * i
+        boxes += [turned(ln, 10, y, 90), turned(f"{i + 1} mg", 140, y, 45)]
+        boxes += [turned(rn, 250, y, 90), turned(f"{i + 11} mg", 380, y, 45)]
+    lines = [ln.text for ln in to_lines(boxes)]
+    heading = "Amount Per Serving % Daily Value"
+    assert lines == [
+        heading, *(f"{n} {i + 1} mg" for i, n in enumerate(left)),
+        heading, *(f"{n} {i + 11} mg" for i, n in enumerate(right)),
+    ]  # fmt: skip
+
+
 def test_the_cells_of_a_column_take_their_rows_together() -> None:
     # A bent panel (a real EU label photo): the amount column sits lower than the names, by
     # half a line at "<0.5g". "<0.5g" starts a few pixels further left than "2.3g", so, taken
