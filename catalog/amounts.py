@@ -76,6 +76,9 @@ _START = re.compile(rf"(?<![\w,/-])(?<!\d\.)(?:{_OP})?\s*(?:{_NUM})", re.IGNOREC
 _SEPARATOR = re.compile(r"\s*(?:[|/;]|\.(?=\s))?\s*")
 # A whole number alone after an amount with its unit, at the end of the line.
 _DV_LOST_SIGN = re.compile(r"(?:[1-9]\d{0,2}|0)[\s.]*")
+# The same between two amount columns: a %DV whose "%" was lost, or a mark misread as a digit
+# ("200 mg 8 400 mg", its "*" read as "8").
+_DV_LOST_SIGN_BETWEEN = re.compile(r"(?:[1-9]\d{0,2}|0)\s+")
 # What may end a line after its last column: punctuation, and a footnote mark after it (a
 # linear panel's last item: "10 mg (588% DV).*").
 _END_JUNK = re.compile(r"[\s.·:;,|_-]*(?:(?<=[.,;])[*†‡]+[\s.]*)?")
@@ -247,6 +250,17 @@ def _read_columns(line: str, pos: int, pattern: re.Pattern[str]) -> list[Column]
                 # row is kept; the number is not taken as its %DV, which decides a mineral's
                 # basis, on a reading that already dropped a character.
                 return columns
+            between = _DV_LOST_SIGN_BETWEEN.match(line, pos)
+            if (
+                pattern is _COLUMN
+                and last.unit is not None
+                and last.dv_percent is None
+                and between is not None
+                and (after := pattern.match(line, between.end())) is not None
+                and after.end() > between.end()
+            ):
+                pos = between.end()  # not taken as the %DV either (as above): the next column
+                continue
             if _garbled_end(columns, line, pos):
                 return columns
             # A %DV with no amount of its own: the first column's when it printed none
