@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 
-from catalog.amounts import daily_value_fit, parse_number
+from catalog.amounts import daily_value_fit, parse_number, to_mg
 from catalog.lexicon import glyph_key, lexicon
 from catalog.models import Ingredient, ScanResult, Unit
 from catalog.rows import parse_row
@@ -302,26 +302,48 @@ _WEIGHT_UNITS: tuple[Unit, ...] = ("mg", "mcg", "g")
 # so 5,000 kcal is over half a kilogram of pure fat. A camera that ran a row's figures
 # together reads "Calories 350 1060" as 3501060.
 _MAX_ENERGY = {"kcal": 5000.0, "kJ": 21000.0}
+# More of one vitamin or mineral than any serving holds: the largest doses sold are a few
+# grams (vitamin C powders, potassium in drink mixes); 50 g is a misread figure or unit.
+_MAX_MICRONUTRIENT_MG = 50_000.0
 
 
 def set_aside_wrong_units(result: ScanResult) -> None:
-    """Rows whose unit no amount of their nutrient is given in: energy in grams ("Energy
-    18g", the amount of the row below), a vitamin or mineral in kcal ("Calcium ... 7519
-    kcal"); and energy beyond what any serving holds. The camera joined a name to another
-    row's amount, misread the unit or ran figures together; either way the amount shown
-    would be wrong, so the row's text goes to `unparsed`."""
+    """Rows whose amount their nutrient is never given in: energy in grams ("Energy 18g", the
+    amount of the row below), a vitamin or mineral in kcal ("Calcium ... 7519 kcal"); energy
+    beyond what any serving holds, a vitamin or mineral by the tens of grams ("calcium 509 g"),
+    and no vitamin or mineral at all that is yet a share of its daily value ("Pantothenic Acid
+    0mg 200%"). The camera joined a name to another row's amount, misread the unit or a
+    figure, or ran figures together; either way the amount shown would be wrong, so the row's
+    text goes to `unparsed`."""
     kept = []
     for ing in result.ingredients:
-        too_much = (
-            ing.unit in _MAX_ENERGY
-            and ing.amount is not None
-            and ing.amount > _MAX_ENERGY[ing.unit]
-        )
-        if _unit_fits(ing.nutrient, ing.unit) and not too_much:
+        if _unit_fits(ing.nutrient, ing.unit) and not _impossible_amount(ing):
             kept.append(ing)
         else:
             result.unparsed.append(ing.text or ing.name)
     result.ingredients = kept
+
+
+def _impossible_amount(ing: Ingredient) -> bool:
+    """More than any serving holds, or nothing that is yet a share of the daily value."""
+    if ing.amount is None:
+        return False
+    if ing.unit in _MAX_ENERGY:
+        return ing.amount > _MAX_ENERGY[ing.unit]
+    nutrient = lexicon().nutrients.get(ing.nutrient or "")
+    weight = to_mg(ing.amount, ing.unit)
+    micronutrient = nutrient is not None and nutrient.kind in ("vitamin", "mineral")
+    if micronutrient and weight is not None and weight > _MAX_MICRONUTRIENT_MG:
+        return True
+    # Only for vitamins and minerals: a fat's %DV may be printed beside the row above it
+    # ("Saturated 1 g + Trans 0 g 8%").
+    return (
+        micronutrient
+        and ing.amount == 0
+        and ing.dv_percent is not None
+        and ing.dv_percent >= _TELLING_DV
+        and ing.dv_operator is None
+    )
 
 
 def _unit_fits(nutrient_id: str | None, unit: str | None) -> bool:

@@ -178,9 +178,11 @@ def test_a_row_under_a_garbled_name_is_set_aside_as_unparsed(line: str) -> None:
         "Sodium 5 kJ",
         "Calories 3501060",  # real photo: "350" and "1060" run together
         "Energy 52000kJ",
+        "Calcium (as calcium citrate) 509 g",  # synthetic photo: "500 mg" misread
+        "Pantothenic Acid (as d-calcium pantothenate) 0mg 200%",  # synthetic photo: "10 mg"
     ],
 )
-def test_a_row_in_a_unit_its_nutrient_never_takes_is_set_aside(line: str) -> None:
+def test_a_row_in_a_unit_or_amount_its_nutrient_never_takes_is_set_aside(line: str) -> None:
     result = read_lines([Line("Nutrition Facts"), Line("Zinc 11 mg 100%"), Line(line)])
     assert [i.name for i in result.ingredients] == ["Zinc"]
     assert line in result.unparsed
@@ -196,9 +198,12 @@ def test_a_row_in_a_unit_its_nutrient_never_takes_is_set_aside(line: str) -> Non
         "Energy 20500kJ",
         "Protein 3g",
         "Vitamin D 400 IU",
+        "Vitamin C (as ascorbic acid) 5 g 5,556%",
+        "Trans Fat 0g 14%",  # a fat's %DV may be printed beside another row
+        "Vitamin A 0 mcg 0%",
     ],
 )
-def test_a_row_in_its_nutrients_unit_is_kept(line: str) -> None:
+def test_a_row_in_its_nutrients_unit_and_range_is_kept(line: str) -> None:
     result = read_lines([Line("Nutrition Facts"), Line(line)])
     assert len(result.ingredients) == 1
     assert result.unparsed == []
