@@ -49,6 +49,12 @@ _FIT_BANDS_EM = (2.0, 4.0, 8.0)
 _FIT_SPREAD_EM = 6.0
 _FIT_MIN_BOXES = 3
 _FIT_MIN_TURN = 0.1
+# A row carried across a wide gap tells less of where it goes than one carried across a
+# narrow gap: a box that overlaps two rows well enough is given to the nearer one by this
+# much of its overlap per text height of gap. On a panel with tight leading, a second amount
+# column half a line high went to the name wrapped under the row ("aerial parts 50 mg"), not
+# to the row whose first amount stood just before it.
+_GAP_COST_PER_EM = 0.05
 
 
 @dataclass(slots=True)
@@ -213,7 +219,8 @@ def _extend_rows(rows: list[_Row], wave: list[tuple[_Placed, float]], em: float)
                 continue  # the row already reaches past this box: it belongs elsewhere
             ov = _follows(row, p, slope)
             if ov >= _MIN_OVERLAP:
-                pairs.append((ov, k, j))
+                gap = max(0.0, p.x0 - row.last.x1) / em
+                pairs.append((ov - _GAP_COST_PER_EM * gap, k, j))
     chosen: dict[int, int] = {}
     taken: set[int] = set()
     for _, k, j in sorted(pairs, key=lambda t: (-t[0], t[1], t[2])):

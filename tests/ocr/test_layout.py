@@ -349,6 +349,18 @@ def test_a_tilted_table_in_two_halves_keeps_its_lower_right_names_right() -> Non
     ]  # fmt: skip
 
 
+def test_a_second_amount_goes_to_the_row_with_the_first_not_to_a_wrapped_name() -> None:
+    """Tight leading: the 5-HTP row's second amount sits half a line high, overlapping the
+    wrapped "aerial parts" a little more than its own row; its own row's first amount stands
+    just before it, the wrapped name far to the left."""
+    boxes = [box("Passionflower", 0, 0, 100), box("50 mg", 200, 0, 40), box("100 mg", 320, 0, 45)]
+    boxes += [box("aerial parts", 10, 20, 80)]
+    boxes += [box("5-HTP", 0, 40, 50), box("25 mg", 200, 40, 40), box("50 mg", 320, 29, 40)]
+    assert [ln.text for ln in to_lines(boxes)] == [
+        "Passionflower 50 mg 100 mg", "aerial parts", "5-HTP 25 mg 50 mg",
+    ]  # fmt: skip
+
+
 def test_the_cells_of_a_column_take_their_rows_together() -> None:
     # A bent panel (a real EU label photo): the amount column sits lower than the names, by
     # half a line at "<0.5g". "<0.5g" starts a few pixels further left than "2.3g", so, taken
