@@ -20,7 +20,7 @@ import numpy as np
 
 from catalog.parse import Line
 from catalog.sections import panel_bottom
-from ocr.types import TextBox
+from ocr.types import Quad, TextBox
 
 # Two boxes are on one line when they overlap vertically by at least this share of the
 # smaller height (0.5 keeps neighbouring rows apart even with tight leading).
@@ -104,12 +104,18 @@ def _end(points: list[tuple[float, float]]) -> tuple[float, float, float]:
     return (xa + xb) / 2, min(ya, yb), max(ya, yb)
 
 
-def _deskew(boxes: list[TextBox], degrees: float) -> list[_Placed]:
+def _upright_quad(quad: Quad, degrees: float) -> Quad:
+    """The corners turned by -`degrees` about the origin: the page's tilt undone."""
     rad = math.radians(-degrees)
     cos, sin = math.cos(rad), math.sin(rad)
+    a, b, c, d = ((x * cos - y * sin, x * sin + y * cos) for x, y in quad)
+    return a, b, c, d
+
+
+def _deskew(boxes: list[TextBox], degrees: float) -> list[_Placed]:
     placed = []
     for b in boxes:
-        corners = sorted((x * cos - y * sin, x * sin + y * cos) for x, y in b.quad)
+        corners = sorted(_upright_quad(b.quad, degrees))
         lx, ltop, lbottom = _end(corners[:2])
         rx, rtop, rbottom = _end(corners[2:])
         xs, ys = [x for x, _ in corners], [y for _, y in corners]
@@ -305,15 +311,10 @@ def to_lines(
 
 
 def _upright(rows: list[list[TextBox]], degrees: float) -> list[list[TextBox]]:
-    """The rows' boxes turned by -`degrees` about the origin (their text and order kept)."""
-    rad = math.radians(-degrees)
-    cos, sin = math.cos(rad), math.sin(rad)
-
-    def turned(b: TextBox) -> TextBox:
-        corners = [(x * cos - y * sin, x * sin + y * cos) for x, y in b.quad]
-        return TextBox(b.text, (corners[0], corners[1], corners[2], corners[3]), b.confidence)
-
-    return [[turned(b) for b in r] for r in rows]
+    """The rows' boxes with the page's tilt undone (their text and order kept)."""
+    return [
+        [TextBox(b.text, _upright_quad(b.quad, degrees), b.confidence) for b in r] for r in rows
+    ]
 
 
 # A table printed as two halves side by side is recognised by at least this many rows in
