@@ -246,12 +246,14 @@ _NUMBER_AND_WORD = re.compile(r"(?<![\w.,])(?P<num>\d[\d.,]*)(?P<unit>\s*[^\W\d_
 def _with_unit(text: str, amount: float | None, unit: str) -> str | None:
     """The text with `unit` after the last number that reads as `amount`, in place of the word
     after it (a misread unit), or None where no number does."""
+    if amount is None:
+        return None
     for m in reversed(list(_NUMBER_AND_WORD.finditer(text))):
         try:
             value = parse_number(m["num"].rstrip(".,"))
         except ValueError:
             continue
-        if amount is not None and math.isclose(value, amount):
+        if math.isclose(value, amount):
             return f"{text[: m.end('num')]} {unit}{text[m.end() :]}"
     return None
 

@@ -172,11 +172,13 @@ def _is_heading(p: _Placed, em: float) -> bool:
     return p.end_height > _HEADING_EM * em and not _NUMBER_ONLY.fullmatch(p.box.text)
 
 
-def group_rows(boxes: list[TextBox]) -> list[list[TextBox]]:
-    """Boxes grouped into rows, rows top to bottom, boxes left to right."""
+def group_rows(boxes: list[TextBox], tilt: float | None = None) -> list[list[TextBox]]:
+    """Boxes grouped into rows, rows top to bottom, boxes left to right. `tilt` is the page's
+    (tilt_degrees), for a caller that has it already."""
     if not boxes:
         return []
-    placed = sorted(_deskew(boxes, tilt_degrees(boxes)), key=lambda p: p.x0)
+    degrees = tilt_degrees(boxes) if tilt is None else tilt
+    placed = sorted(_deskew(boxes, degrees), key=lambda p: p.x0)
     em = statistics.median(p.end_height for p in placed)
     long_ = _long_boxes(placed)
     slopes = [p.slope if p.slope is not None else _local_slope(p, long_, em) for p in placed]
@@ -279,7 +281,8 @@ def to_lines(
     """Rows as parser lines. `scale` and `offset` map the engine's pixels back to the image
     as sent (the engine saw a crop, resized), so every bbox is in the caller's pixels.
     Indentation is counted in text heights from the panel's left edge."""
-    rows = group_rows(boxes)
+    tilt = tilt_degrees(boxes)
+    rows = group_rows(boxes, tilt)
     if not rows:
         return []
     heights = [b.height for r in rows for b in r if b.height > 0]
@@ -287,7 +290,7 @@ def to_lines(
     # Columns and indents are read with the page's tilt undone: on a tilted photo a column's
     # left edge drifts across the page from top to bottom, and the right half of a table's
     # lower names fell left of the gutter that its heading showed.
-    upright_rows = _upright(rows, tilt_degrees(boxes))
+    upright_rows = _upright(rows, tilt)
     printed = {
         id(u): b
         for r, ur in zip(rows, upright_rows, strict=True)

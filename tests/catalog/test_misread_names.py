@@ -164,7 +164,12 @@ def test_a_bracket_that_is_no_form_stays_in_the_name() -> None:
     ],
 )
 def test_a_row_under_a_garbled_name_is_set_aside_as_unparsed(line: str) -> None:
-    result = read_lines([Line("Supplement Facts"), Line("Zinc 11 mg 100%"), Line(line)])
+    _assert_set_aside_under_zinc("Supplement Facts", line)
+
+
+def _assert_set_aside_under_zinc(heading: str, line: str) -> None:
+    """The line, read under a zinc row, leaves the zinc row alone and goes to unparsed."""
+    result = read_lines([Line(heading), Line("Zinc 11 mg 100%"), Line(line)])
     assert [i.name for i in result.ingredients] == ["Zinc"]
     assert line in result.unparsed
 
@@ -183,9 +188,7 @@ def test_a_row_under_a_garbled_name_is_set_aside_as_unparsed(line: str) -> None:
     ],
 )
 def test_a_row_in_a_unit_or_amount_its_nutrient_never_takes_is_set_aside(line: str) -> None:
-    result = read_lines([Line("Nutrition Facts"), Line("Zinc 11 mg 100%"), Line(line)])
-    assert [i.name for i in result.ingredients] == ["Zinc"]
-    assert line in result.unparsed
+    _assert_set_aside_under_zinc("Nutrition Facts", line)
 
 
 @pytest.mark.parametrize(
