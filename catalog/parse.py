@@ -262,13 +262,16 @@ def _starts_linear_cut(text: str, following: str) -> bool:
 # camera lost the space before the footnote's dagger ("100 mgt.† Daily"), and a full stop the
 # camera ran into the next word ("Container 30.Amount Per Serving:").
 # The footnote also begins right after the last amount's own dagger when the full stop is lost
-# ("Melatonin 3 mg† Daily Value not established.").
+# ("Melatonin 3 mg† Daily Value not established."), and at its own mark after the last row
+# ("600 mg (143% DV) * Percent Daily Values ...", "Daily" often misread). The mark may follow
+# the full stop with no space ("250 mgt.*") or be read as a dot ("(45% DV). · Percent").
 _SENTENCE = re.compile(
     r"(?:(?<=[A-Za-z]{4})(?<![Ss]erv)(?<!SERV)|(?<=[)%†‡*])|(?<=DV)"
     r"|(?<=\dmg)|(?<=\dmgt)|(?<= mg)|(?<= mgt)|(?<=mcg)|(?<=\dg)|(?<= g)|(?<=IU))"
-    r"\.(?:\s+(?=[A-Z†‡*])|(?=[†‡]))"
+    r"\.(?:\s+(?=[A-Z†‡*·•])|(?=[†‡*]))"
     r"|(?<=\d)\.(?=[A-Z][a-z]{2})"
     r"|(?<=[\w%][†‡])\s*(?=(?:Daily|DAILY)\s+(?:Value|VALUE)|(?:Percent|PERCENT)\s+(?:Daily|DAILY))"
+    r"|(?<=[\w)%])\s+(?=[*†‡·•]\s*(?:Percent|PERCENT)\s+(?:Da|DA))"
 )
 
 
@@ -300,10 +303,11 @@ def _feed(state: _State, line: Line) -> None:
         and _SERVING_WRAP.match(text)
         and not size.endswith(")")
         and not _COLUMN_HEADING.match(text)
+        and not _DANGLING_SERVING.match(text)
     ):
         # "Serving Size 2 Vegetable" / "Capsules": the unit wrapped onto the next line.
         panel = state.result.panel
-        panel.serving_size = f"{panel.serving_size} {text.strip(' .')}"
+        panel.serving_size = f"{panel.serving_size} {text.strip(' .,')}"
         state.last = "serving_size"
         return
     if not text:
@@ -371,7 +375,7 @@ _DANGLING_SERVING = re.compile(
     re.I,
 )
 _SERVING_VALUE = re.compile(r"^\s*(?:about\s+|approx\.?\s+)?[\d½¼¾]", re.I)
-_SERVING_WRAP = re.compile(r"^[A-Za-z][A-Za-z-]*(?:\s+[A-Za-z][A-Za-z-]*){0,2}\.?$")
+_SERVING_WRAP = re.compile(r"^[A-Za-z][A-Za-z-]*(?:\s+[A-Za-z][A-Za-z-]*){0,2}[.,]?$")
 _HEADING_REMNANT = re.compile(r"^\s*facts\b\s*", re.I)
 
 
