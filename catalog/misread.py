@@ -12,6 +12,7 @@ import math
 import re
 
 from catalog.amounts import daily_value_fit, parse_number, to_mg
+from catalog.knowledge import Nutrient
 from catalog.lexicon import glyph_key, lexicon
 from catalog.models import Ingredient, ScanResult, Unit
 from catalog.rows import parse_row
@@ -20,14 +21,28 @@ from catalog.text import normalize
 # Everything up to the last digit, bracket or slash of a row name: text from beside or above
 # the row that the line rebuilding joined to its front ("Sening ize Tosp (20g) Sat Fat").
 _JOINED_FRONT = re.compile(r"^.*[\d()\[\]/]")
-# "(as" as the camera reads it: "(a5", "(35", "(3s", "(8s", "(ar", "(a" or "(s" with a letter
-# lost, and "Cas" with the bracket taken for a C. Followed by a word, as a form's name is.
-_MISREAD_AS = re.compile(r"(?:\(|\bC)(?:[a38][s5r]|a|s)(?=\s+[A-Za-z])")
+# "(as" as the camera reads it: "(a5", "(35", "(3s", "(8s", "(ar", "(es", "(a" or "(s" with a
+# letter lost, and "Cas" with the bracket taken for a C. Followed by a word, as a form's name is,
+# or by a bracket the camera read for its first letters ("(es (panocbalamin)").
+_MISREAD_AS = re.compile(r"(?:(?:\(|\bC)(?:[a38][s5r]|a|s)|\(e[s5])(?=\s+\(?[A-Za-z])")
 # The shortest nutrient name a lost "(as" is restored after ("Zinc", "Iron").
 _NAME_LETTERS = 4
 # How closely (0-100, lexicon.resemblance) a garbled name must resemble a nutrient's for its
 # row's %DV to name it.
 _RESEMBLES = 60.0
+# How closely a garbled name must resemble one nutrient, and how much less every other, to
+# name a row by its letters alone ("Magihesium 45 mg", 84 against calcium's 59). Of the 622
+# ingredient names in the catalog's co-ingredients, the DSLD rows, the generator and the real
+# truth files, none that the lexicon does not know passes both ("cholestin" is 88 like
+# cholesterol but 75 like calories).
+_RESEMBLES_ALONE = 80.0
+_RESEMBLES_ALONE_LEAD = 20.0
+# How closely a name cut at its left end ("agwesum (as magnesium taurate)", 75) must resemble
+# the one mineral its own form names, for the form to name the row: less than a name alone
+# needs (_RESEMBLES_ALONE), as the form's words agree with its letters. A whole printed name
+# starts with a capital and is not taken so: "Magnesia (as magnesium oxide)" is the oxide's
+# old name, its amount the compound's.
+_RESEMBLES_FORM = 70.0
 # How much nearer (lexicon.resemblance points) a garbled name must be to one of two nutrients
 # whose daily values its %DV fits, for that one to name it.
 _RESEMBLES_LEAD = 10.0
@@ -128,15 +143,11 @@ def _nutrient_by_share(ing: Ingredient) -> str | None:
     if ing.amount is None or ing.dv_percent is None or ing.dv_operator is not None:
         return None
     lex = lexicon()
-    fitting = sorted(
-        (
-            (score, nutrient)
-            for nutrient, score in lex.resemblance(_before_misread_as(ing.name)).items()
-            if score >= _RESEMBLES
-            and daily_value_fit(lex.nutrients[nutrient], ing.amount, ing.unit, ing.dv_percent)
-        ),
-        reverse=True,
-    )
+    fitting = [
+        (score, nutrient)
+        for score, nutrient in _resemblance_ranked(ing.name)
+        if score >= _RESEMBLES and _share_fits(lex.nutrients[nutrient], ing)
+    ]
     if not fitting:
         return None
     # Two nutrients can share a daily value (vitamin B6 now and riboflavin before 2020 are
@@ -144,6 +155,55 @@ def _nutrient_by_share(ing: Ingredient) -> str | None:
     if len(fitting) > 1 and fitting[0][0] - fitting[1][0] < _RESEMBLES_LEAD:
         return None
     return fitting[0][1]
+
+
+def _nutrient_resembled(ing: Ingredient) -> str | None:
+    """The nutrient a garbled name clearly resembles and no other comes near, for a row whose
+    unit fits it and whose printed %DV, if any, does not say otherwise."""
+    if ing.amount is None:
+        return None
+    ranked = _resemblance_ranked(ing.name)
+    if not ranked or ranked[0][0] < _RESEMBLES_ALONE:
+        return None
+    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < _RESEMBLES_ALONE_LEAD:
+        return None
+    nutrient = ranked[0][1]
+    if not _unit_fits(nutrient, ing.unit):
+        return None
+    if ing.dv_percent is not None and not _share_fits(lexicon().nutrients[nutrient], ing):
+        return None
+    return nutrient
+
+
+def _mineral_of_form(ing: Ingredient) -> str | None:
+    """The mineral of a row whose name lost its left end ("agwesum") and resembles the one
+    mineral the row's printed form names ("(as magnesium taurete)")."""
+    if not ing.name[:1].islower() or ing.amount is None:
+        return None
+    lex = lexicon()
+    minerals = {m for text in ing.forms_text for m in lex.minerals_in(text)}
+    if len(minerals) != 1:
+        return None
+    mineral = minerals.pop()
+    score = lex.resemblance(_before_misread_as(ing.name)).get(mineral, 0.0)
+    return mineral if score >= _RESEMBLES_FORM else None
+
+
+def _resemblance_ranked(name: str) -> list[tuple[float, str]]:
+    """(resemblance, nutrient) for every nutrient, the closest first, judged on the name in
+    front of a misread "(as"."""
+    scores = lexicon().resemblance(_before_misread_as(name))
+    return sorted(((score, nutrient) for nutrient, score in scores.items()), reverse=True)
+
+
+def _share_fits(nutrient: Nutrient, ing: Ingredient) -> bool:
+    """Whether the row's printed %DV is its amount's share of the nutrient's daily value, or
+    its second amount's ("2,000 IU (50 mcg) 250%": the share of 20 mcg)."""
+    printed = ing.dv_percent
+    return printed is not None and any(
+        amount is not None and daily_value_fit(nutrient, amount, unit, printed)
+        for amount, unit in ((ing.amount, ing.unit), (ing.alt_amount, ing.alt_unit))
+    )
 
 
 def _before_misread_as(name: str) -> str:
@@ -183,6 +243,8 @@ def correct_misread_names(result: ScanResult) -> None:
             or lex.ending_of(ing.name)
             or _nutrient_after_joined_text(ing.name)
             or _nutrient_by_share(ing)
+            or _nutrient_resembled(ing)
+            or _mineral_of_form(ing)
         )
         if nutrient is not None:
             _reread_forms(ing, lex.nutrients[nutrient].name, nutrient)

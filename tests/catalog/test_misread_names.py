@@ -275,12 +275,21 @@ def test_a_name_misspelt_by_confusable_glyphs_is_shown_as_the_nutrients(
         ("min B6 (as pyridoxine HCI) 25 mg 1,471%", "Vitamin B6", "vitamin_b6"),
         # The name in front of a misread "(as" ("(8s"), not the form's words after it.
         ("Thamin 86 (8s pyridexine HCH 2 mg 118%", "Vitamin B6", "vitamin_b6"),  # not Thiamin
+        # The %DV is the share of the second amount (50 / 20 mcg), not of the IU.
+        ("nin D3 (as cholecalciferol) 2,000 IU (50 mcg) 250%", "Vitamin D", "vitamin_d"),
+        # "(as" read "(es", the form's first letters read as a bracket (100 / 2.4 mcg).
+        ("Vitamin 812 (es (panocbalamin) 100 mcg 4,167%", "Vitamin B12", "vitamin_b12"),
         # "Cal" is short for Calories, but never in mg: the %DV names calcium (100 / 1,300 mg).
         ("Cal (as calcium carbonate) 100 mg 8%", "Calcium", "calcium"),
         # A name that lost its left end, with or without a %DV: the end of one nutrient's name.
         ("otein 18g", "Protein", "protein"),  # real photo (RapidOCR), EU table
         ("esium (as magnesium citrate) 200 mg", "Magnesium", "magnesium"),
         ("tamin E (as d-alpha tocopheryl succinate) 15 mg", "Vitamin E", "vitamin_e"),
+        # No %DV: a name as near one nutrient and far from all others (84 and 59; 80 and 60).
+        ("Magihesium 45mg", "Magnesium", "magnesium"),
+        ("Boren (as boron gycinate) 2 mg", "Boron", "boron"),
+        # Cut at its left end, and only 75 like magnesium: the form names the mineral too.
+        ("agwesum (as magnesium taurete) 100mg", "Magnesium", "magnesium"),
     ],
 )
 def test_a_garbled_name_is_given_its_nutrient(line: str, name: str, nutrient: str) -> None:
@@ -299,6 +308,12 @@ def test_a_garbled_name_is_given_its_nutrient(line: str, name: str, nutrient: st
         # 17 mg is 1,000% of both vitamin B6 (1.7 mg) and riboflavin before 2020 (1.7 mg),
         # and the name is as near the one as the other.
         "Vitamin 17 mg 1,000%",
+        # Magnesium oxide's old name: as near manganese (71) as magnesium (82).
+        "Magnesia (as magnesium oxide) 500 mg",
+        # As near cholesterol (88) as calories (75): the letters do not tell.
+        "Cholestin 10 mg",
+        # The %DV is no share of magnesium's daily value (45 mg would be 11%).
+        "Magihesium 45 mg 40%",
     ],
 )
 def test_a_garbled_name_without_a_fitting_share_keeps_its_letters(line: str) -> None:
