@@ -20,7 +20,14 @@ LOST_ROWS = "rows_unread"
 
 
 def result_of_page(page: PageReading, image_index: int = 0) -> ScanResult:
-    result = read_lines(page.lines, page.blocks)
+    if _guessed(page):
+        # Rows read from a blurred photo in which no panel was found are guesses (on the
+        # synthetic photos none of them was right): the text goes to `unparsed` and the app
+        # asks for a better photo instead of showing them.
+        result = read_lines([], page.blocks)
+        result.unparsed = [line.text for line in page.lines if line.text.strip()]
+    else:
+        result = read_lines(page.lines, page.blocks)
     result.upc = page.upc
     for ing in result.ingredients:
         ing.image = image_index
@@ -38,6 +45,11 @@ def result_of_page(page: PageReading, image_index: int = 0) -> ScanResult:
     else:
         result.panel.confidence = 0.0
     return result
+
+
+def _guessed(page: PageReading) -> bool:
+    reasons = page.quality.reasons
+    return "blurry" in reasons and "no_panel_found" in reasons
 
 
 def _blurred_past_reading(page: PageReading, result: ScanResult) -> bool:

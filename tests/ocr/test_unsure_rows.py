@@ -67,3 +67,17 @@ def test_a_real_photo_out_of_focus_that_the_pixels_passed_asks_for_a_retake() ->
     result = scan_photos([photo.read_bytes()])
     assert result.quality.retake
     assert "blurry" in result.quality.reasons
+
+
+def test_rows_of_a_blurred_photo_with_no_panel_found_are_set_aside() -> None:
+    result = result_of_page(_page(0.98, reasons=("no_panel_found", "blurry")))
+    assert result.ingredients == []
+    assert result.unparsed == ROWS  # kept as text, not shown as rows
+    assert result.quality.retake
+    assert result.quality.reasons == ["no_panel_found", "blurry"]
+
+
+def test_rows_found_without_a_panel_on_a_sharp_photo_are_kept() -> None:
+    # A photo framed on the rows alone, its heading outside: the rows are read.
+    result = result_of_page(_page(0.98, reasons=("no_panel_found",)))
+    assert [i.nutrient for i in result.ingredients] == ["magnesium", "zinc", "vitamin_d"]
