@@ -209,6 +209,26 @@ class Lexicon:
         }
         return found.pop() if len(found) == 1 else None
 
+    def whole_coingredient_word(self, name: str) -> str | None:
+        """The name with its first word made whole when that word is the end of the first word
+        of a co-ingredient's name, cut by the camera like a nutrient's (`ending_of`): "atonin"
+        is Melatonin, "gandha root extract" Ashwagandha root extract. None unless exactly one
+        such word ends so, the cut part has at least _ENDING_MIN_LENGTH letters and the name
+        starts in lowercase."""
+        first, _, rest = name.partition(" ")
+        cut = first.lower()
+        if len(cut) < _ENDING_MIN_LENGTH or not cut.isalpha() or not name[:1].islower():
+            return None
+        whole = {
+            word
+            for known in self._coingredient_by_name
+            for word in known.split()[:1]
+            if word.endswith(cut) and len(word) > len(cut)
+        }
+        if len(whole) != 1:
+            return None
+        return f"{whole.pop().capitalize()} {rest}".strip()
+
     def is_mineral(self, nutrient_id: str | None) -> bool:
         return nutrient_id is not None and self.nutrients[nutrient_id].kind == "mineral"
 

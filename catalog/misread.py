@@ -249,6 +249,10 @@ def correct_misread_names(result: ScanResult) -> None:
         if nutrient is not None:
             _reread_forms(ing, lex.nutrients[nutrient].name, nutrient)
             _name_as(ing, nutrient)
+        elif (whole := lex.whole_coingredient_word(ing.name)) is not None:
+            # A herb or hormone to flag, its name cut at the frame's edge ("atonin 1 mg").
+            ing.name = whole
+            ing.flags.append("name_corrected")
 
 
 def correct_misread_units(result: ScanResult) -> None:

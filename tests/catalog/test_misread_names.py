@@ -384,3 +384,35 @@ def test_a_unit_the_dv_does_not_contradict_is_kept(line: str) -> None:
     row = _only_row(line)
     assert row.unit == line.split()[2]
     assert "unit_corrected" not in row.flags
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "flagged"),
+    [
+        # Synthetic photo (seed 41), RapidOCR: a sleep formula's melatonin row, its left end
+        # lost at the edge of a curved label; whole again, it is flagged for the team.
+        ("atonin 1mg", "Melatonin", "melatonin"),
+        ("gandha root extract 300 mg", "Ashwagandha root extract", "ashwagandha"),
+    ],
+)
+def test_a_co_ingredient_cut_at_the_frame_is_named_and_flagged(
+    line: str, name: str, flagged: str
+) -> None:
+    result = read_lines([Line("Supplement Facts"), Line(line)])
+    (row,) = result.ingredients
+    assert row.name == name
+    assert "name_corrected" in row.flags
+    assert [i.id for i in result.interactions] == [flagged]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "root extract 5 mg",  # a word of many names, none of them cut
+        "Atonin 1 mg",  # a printed name starts with a capital; a cut word does not
+        "onin 1 mg",  # four letters: too few to tell
+    ],
+)
+def test_other_lowercase_names_are_not_made_co_ingredients(line: str) -> None:
+    (row,) = read_lines([Line("Supplement Facts"), Line(line)]).ingredients
+    assert "name_corrected" not in row.flags
