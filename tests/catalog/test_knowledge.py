@@ -479,6 +479,22 @@ def test_label_wording_maps_to_form(wording: str, form_id: str) -> None:
     assert wording in FORMS[form_id].synonyms
 
 
+@pytest.mark.parametrize(
+    ("printed", "nutrient"),
+    [
+        # Wordings of real Nutrition Facts panels (bench/truth/real).
+        ("Polyunsat Fat", "polyunsaturated_fat"),
+        ("Monounsat. Fat", "monounsaturated_fat"),
+        ("Carbohydrate, total", "total_carbohydrate"),
+        ("CARBOHYDRATE (total)", "total_carbohydrate"),
+    ],
+)
+def test_label_wording_names_its_nutrient(printed: str, nutrient: str) -> None:
+    from catalog.lexicon import lexicon
+
+    assert lexicon().nutrient_id(printed) == nutrient
+
+
 def test_form_synonyms_are_normalised_and_unique() -> None:
     for form in K.forms:
         for synonym in form.synonyms:
