@@ -180,13 +180,17 @@ def _mineral_of_form(ing: Ingredient) -> str | None:
     mineral the row's printed form names ("(as magnesium taurete)")."""
     if not ing.name[:1].islower() or ing.amount is None:
         return None
-    lex = lexicon()
-    minerals = {m for text in ing.forms_text for m in lex.minerals_in(text)}
-    if len(minerals) != 1:
+    mineral = _form_mineral(ing)
+    if mineral is None:
         return None
-    mineral = minerals.pop()
-    score = lex.resemblance(_before_misread_as(ing.name)).get(mineral, 0.0)
+    score = lexicon().resemblance(_before_misread_as(ing.name)).get(mineral, 0.0)
     return mineral if score >= _RESEMBLES_FORM else None
+
+
+def _form_mineral(ing: Ingredient) -> str | None:
+    """The one mineral the row's printed forms name; None when they name none or several."""
+    minerals = set(lexicon().minerals_in(" ".join(ing.forms_text)))
+    return minerals.pop() if len(minerals) == 1 else None
 
 
 def _resemblance_ranked(name: str) -> list[tuple[float, str]]:
@@ -353,9 +357,8 @@ def set_aside_garbled_rows(result: ScanResult) -> None:
         if ing.nutrient is not None or ing.is_blend or not garbled(ing.name):
             kept.append(ing)
             continue
-        minerals = set(lex.minerals_in(" ".join(ing.forms_text)))
-        if ing.forms and len(minerals) == 1:
-            mineral = minerals.pop()
+        mineral = _form_mineral(ing) if ing.forms else None
+        if mineral is not None:
             _reread_forms(ing, lex.nutrients[mineral].name, mineral)
             _name_as(ing, mineral)
             kept.append(ing)
