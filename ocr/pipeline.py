@@ -102,8 +102,10 @@ def _body_height(boxes: list[TextBox]) -> float:
     """The height of the panel's body text: a low quantile of the box heights, because a
     heading in large type, and the several-line boxes a detector draws around tiny text on a
     small copy, are all taller than a row. Scaling by the median of a panel with few boxes
-    made the crop up to seven times too small."""
-    heights = sorted(b.height for b in boxes if b.height > 0)
+    made the crop up to seven times too small. Each box's own height (`line_height`), not its
+    upright extent: a panel turned by 5 degrees has long lines whose extent is three to six
+    text heights, and its crop was read that much too small."""
+    heights = sorted(b.line_height for b in boxes if b.line_height > 0)
     if not heights:
         return 0.0
     return heights[int(_BODY_QUANTILE * (len(heights) - 1))]

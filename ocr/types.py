@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +40,14 @@ class TextBox:
     @property
     def height(self) -> float:
         return self.bottom - self.top
+
+    @property
+    def line_height(self) -> float:
+        """The height of the text itself: the mean length of the box's left and right sides
+        (corners run clockwise from the top left). On a line tilted by a few degrees `height`
+        also counts the slant of its length, several text heights for a long line."""
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = self.quad
+        return (math.hypot(x3 - x0, y3 - y0) + math.hypot(x2 - x1, y2 - y1)) / 2
 
     @property
     def center_y(self) -> float:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+import pytest
 
 from ocr.pipeline import _body_height, _grown_block, _Reading, densest_block
 from ocr.types import TextBox
@@ -43,6 +46,32 @@ def test_body_height_ignores_a_large_heading_and_merged_boxes() -> None:
     boxes = [box(0, 0, 300, h=60), box(0, 70, 300, h=40), *_rows(0, 120, 6)]
     assert _body_height(boxes) == 10.0
     assert _body_height([]) == 0.0
+
+
+def turned_box(x: float, y: float, w: float, h: float, degrees: float) -> TextBox:
+    """A box w x h turned clockwise by `degrees` about its top-left corner, corners clockwise
+    from the top left as the engines give them."""
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+
+    def at(dx: float, dy: float) -> tuple[float, float]:
+        return x + dx * c - dy * s, y + dx * s + dy * c
+
+    return TextBox("text", (at(0, 0), at(w, 0), at(w, h), at(0, h)), 0.9)
+
+
+def test_a_boxs_line_height_is_its_own_not_its_upright_extent() -> None:
+    assert box(0, 0, 300, h=12).line_height == 12.0
+    turned = turned_box(0, 0, 300, 12, 5.0)
+    assert turned.line_height == pytest.approx(12.0)
+    assert turned.height > 3 * 12  # the slant of 300 px at 5 degrees is 26 px
+
+
+def test_body_height_of_a_turned_panel_is_its_text_height() -> None:
+    """A panel turned by 5 degrees whose rows the detector boxed as long lines: measured by
+    their upright extent, its text was taken for 3.7 times its height, and its crop was
+    read that much too small."""
+    rows = [turned_box(100, 100 + 14 * i, 300, 10, 5.0) for i in range(8)]
+    assert _body_height(rows) == pytest.approx(10.0)
 
 
 def _reading_of_crop(
