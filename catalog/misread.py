@@ -58,6 +58,7 @@ def correct_misread_rows(result: ScanResult) -> None:
     it is the one corrected."""
     for ing in result.ingredients:
         _reread_misread_intro(ing)
+    correct_lost_decimal_points(result)
     correct_misread_names(result)
     correct_misread_units(result)
     set_aside_garbled_rows(result)
@@ -257,6 +258,81 @@ def correct_misread_names(result: ScanResult) -> None:
             # A herb or hormone to flag, its name cut at the frame's edge ("atonin 1 mg").
             ing.name = whole
             ing.flags.append("name_corrected")
+
+
+def correct_lost_decimal_points(result: ScanResult) -> None:
+    """ "Manganese (as manganese gluconate) 23mg 100%": the point of "2.3" lost, small and
+    faint in a blurred photo. The row is read again with a point before its amount's last digit,
+    and flagged `amount_corrected`, when the amount was printed as two or more digits with no
+    separator and its printed %DV is not its share of the nutrient's daily value (for a garbled
+    name: of the nutrient the name clearly resembles) but is the share of a tenth of it. Two
+    readings agree then, the %DV and the digits."""
+    for ing in result.ingredients:
+        text = ing.text or ""
+        if (
+            ing.amount is None
+            or ing.amount < 10
+            or ing.dv_percent is None
+            or ing.dv_percent < _TELLING_DV
+            or ing.dv_operator is not None
+            or (ing.unit is not None and ing.unit not in _WEIGHT_UNITS)
+        ):
+            continue
+        candidates = [ing.nutrient] if ing.nutrient else _resembling(ing.name)
+        fitting = [
+            nutrient
+            for nutrient in candidates
+            if not _share_fits(lexicon().nutrients[nutrient], ing)
+            and daily_value_fit(
+                lexicon().nutrients[nutrient], ing.amount / 10, ing.unit, ing.dv_percent
+            )
+        ]
+        digits = _printed_digits(ing.amount)
+        if len(fitting) == 1 and digits is not None:
+            _reread_with_point(ing, text, digits)
+
+
+def _resembling(name: str) -> list[str]:
+    """The one nutrient a garbled name resembles (_RESEMBLES) clearly more than any other
+    (_RESEMBLES_LEAD), or none. Only the closest: the amount read again is a second guess, so
+    the name must point at one nutrient ("Zine ... 15 mg 100%" is no thiamin at 1.5 mg)."""
+    ranked = _resemblance_ranked(name)
+    if not ranked or ranked[0][0] < _RESEMBLES:
+        return []
+    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < _RESEMBLES_LEAD:
+        return []
+    return [ranked[0][1]]
+
+
+def _printed_digits(amount: float) -> str | None:
+    """The digits a whole amount was printed with ("23" of 23.0); None for any other, and for
+    one ending in 0: labels print 9 mg, not "9.0 mg", so "90 mg 10%" is more likely a %DV that
+    lost a digit than an amount that lost its point."""
+    digits = str(int(amount)) if amount.is_integer() else ""
+    return digits if digits and not digits.endswith("0") else None
+
+
+def _reread_with_point(ing: Ingredient, text: str, digits: str) -> None:
+    """Reads the row again with a point before the last of the amount's `digits`; takes the
+    amount (and a mineral's forms and elemental amount) when the row reads the same nutrient,
+    unit and %DV so; the row's text is given the point."""
+    found = list(re.finditer(rf"(?<![\d.,]){digits}(?![\d.,]*\d)", text))
+    if len(found) != 1:
+        return
+    at = found[0].end() - 1
+    pointed = f"{text[:at]}.{text[at:]}"
+    again = parse_row(pointed, fuzzy=True)
+    amount = float(digits) / 10
+    if (
+        len(again) != 1
+        or again[0].amount is None
+        or not math.isclose(again[0].amount, amount)
+        or (again[0].unit, again[0].dv_percent) != (ing.unit, ing.dv_percent)
+    ):
+        return
+    # The text too, so that a name corrected next reads the row again with the point.
+    ing.amount, ing.text = again[0].amount, pointed
+    _take_forms(ing, again[0], ["amount_corrected"])
 
 
 def correct_misread_units(result: ScanResult) -> None:

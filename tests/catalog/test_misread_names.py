@@ -387,6 +387,43 @@ def test_a_unit_the_dv_does_not_contradict_is_kept(line: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "name", "amount", "elemental_mg"),
+    [
+        # Synthetic photo (seed 53), RapidOCR: the point of "2.3mg" lost, and with it the %DV
+        # that named the garbled name; 2.3 mg is manganese's daily value.
+        ("Aunganese (as mangunese gluconate) 23mg 100%", "Manganese", 2.3, 2.3),
+        ("Manganese (as manganese gluconate) 23 mg 100%", "Manganese", 2.3, 2.3),
+        ("Riboflavin 17 mg 131%", "Riboflavin", 1.7, None),  # 1.7 mg is 131% of 1.3 mg
+    ],
+)
+def test_an_amount_whose_point_the_printed_dv_says_was_lost_is_corrected(
+    line: str, name: str, amount: float, elemental_mg: float | None
+) -> None:
+    row = _only_row(line)
+    assert (row.name, row.amount, row.unit, row.elemental_mg) == (name, amount, "mg", elemental_mg)
+    assert "amount_corrected" in row.flags
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Manganese (as manganese gluconate) 2.3 mg 100%",  # the %DV fits the amount read
+        "Manganese 23 mg",  # no %DV: nothing to go by
+        "Manganese 23 mg 50%",  # fits neither
+        "Vitamin C 90 mg 10%",  # "9.0 mg" is not how labels print 9 mg: a %DV lost a 0
+        "Zinc 15 mg <10%",  # a bound, not a share
+        # Synthetic photo (seed 53): 1.5 mg would be 100% of thiamin's older daily value, but
+        # the garbled name is zinc's, and 1.5 mg is not 100% of zinc's.
+        "Zine (as zine bisglyeinate chelate) 15 mg 100%",
+    ],
+)
+def test_an_amount_the_dv_does_not_contradict_keeps_its_digits(line: str) -> None:
+    row = _only_row(line)
+    assert row.amount == float(line.split(" mg")[0].split()[-1])
+    assert "amount_corrected" not in row.flags
+
+
+@pytest.mark.parametrize(
     ("line", "name", "flagged"),
     [
         # Synthetic photo (seed 41), RapidOCR: a sleep formula's melatonin row, its left end
