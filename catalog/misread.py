@@ -163,13 +163,8 @@ def _nutrient_resembled(ing: Ingredient) -> str | None:
     unit fits it and whose printed %DV, if any, does not say otherwise."""
     if ing.amount is None:
         return None
-    ranked = _resemblance_ranked(ing.name)
-    if not ranked or ranked[0][0] < _RESEMBLES_ALONE:
-        return None
-    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < _RESEMBLES_ALONE_LEAD:
-        return None
-    nutrient = ranked[0][1]
-    if not _unit_fits(nutrient, ing.unit):
+    nutrient = _closest(ing.name, _RESEMBLES_ALONE, _RESEMBLES_ALONE_LEAD)
+    if nutrient is None or not _unit_fits(nutrient, ing.unit):
         return None
     if ing.dv_percent is not None and not _share_fits(lexicon().nutrients[nutrient], ing):
         return None
@@ -278,30 +273,29 @@ def correct_lost_decimal_points(result: ScanResult) -> None:
             or (ing.unit is not None and ing.unit not in _WEIGHT_UNITS)
         ):
             continue
-        candidates = [ing.nutrient] if ing.nutrient else _resembling(ing.name)
-        fitting = [
-            nutrient
-            for nutrient in candidates
-            if not _share_fits(lexicon().nutrients[nutrient], ing)
-            and daily_value_fit(
-                lexicon().nutrients[nutrient], ing.amount / 10, ing.unit, ing.dv_percent
-            )
-        ]
+        # A garbled name counts only for the nutrient it is clearly nearest: the amount read
+        # again is a second guess ("Zine ... 15 mg 100%" is no thiamin at 1.5 mg).
+        nutrient = ing.nutrient or _closest(ing.name, _RESEMBLES, _RESEMBLES_LEAD)
+        if nutrient is None:
+            continue
+        known = lexicon().nutrients[nutrient]
         digits = _printed_digits(ing.amount)
-        if len(fitting) == 1 and digits is not None:
+        if (
+            digits is not None
+            and not _share_fits(known, ing)
+            and daily_value_fit(known, ing.amount / 10, ing.unit, ing.dv_percent)
+        ):
             _reread_with_point(ing, text, digits)
 
 
-def _resembling(name: str) -> list[str]:
-    """The one nutrient a garbled name resembles (_RESEMBLES) clearly more than any other
-    (_RESEMBLES_LEAD), or none. Only the closest: the amount read again is a second guess, so
-    the name must point at one nutrient ("Zine ... 15 mg 100%" is no thiamin at 1.5 mg)."""
+def _closest(name: str, least: float, lead: float) -> str | None:
+    """The nutrient a name resembles at `least` and by `lead` points more than any other."""
     ranked = _resemblance_ranked(name)
-    if not ranked or ranked[0][0] < _RESEMBLES:
-        return []
-    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < _RESEMBLES_LEAD:
-        return []
-    return [ranked[0][1]]
+    if not ranked or ranked[0][0] < least:
+        return None
+    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < lead:
+        return None
+    return ranked[0][1]
 
 
 def _printed_digits(amount: float) -> str | None:
@@ -314,8 +308,8 @@ def _printed_digits(amount: float) -> str | None:
 
 def _reread_with_point(ing: Ingredient, text: str, digits: str) -> None:
     """Reads the row again with a point before the last of the amount's `digits`; takes the
-    amount (and a mineral's forms and elemental amount) when the row reads the same nutrient,
-    unit and %DV so; the row's text is given the point."""
+    amount (and a mineral's forms and elemental amount) when the row reads the same unit and
+    %DV so; the row's text is given the point."""
     found = list(re.finditer(rf"(?<![\d.,]){digits}(?![\d.,]*\d)", text))
     if len(found) != 1:
         return
