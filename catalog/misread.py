@@ -263,29 +263,38 @@ def correct_lost_decimal_points(result: ScanResult) -> None:
     name: of the nutrient the name clearly resembles) but is the share of a tenth of it. Two
     readings agree then, the %DV and the digits."""
     for ing in result.ingredients:
-        text = ing.text or ""
-        if (
-            ing.amount is None
-            or ing.amount < 10
-            or ing.dv_percent is None
-            or ing.dv_percent < _TELLING_DV
-            or ing.dv_operator is not None
-            or (ing.unit is not None and ing.unit not in _WEIGHT_UNITS)
-        ):
+        figures = _telling_figures(ing)
+        if figures is None or figures[0] < 10:
             continue
+        amount, printed = figures
         # A garbled name counts only for the nutrient it is clearly nearest: the amount read
         # again is a second guess ("Zine ... 15 mg 100%" is no thiamin at 1.5 mg).
         nutrient = ing.nutrient or _closest(ing.name, _RESEMBLES, _RESEMBLES_LEAD)
         if nutrient is None:
             continue
         known = lexicon().nutrients[nutrient]
-        digits = _printed_digits(ing.amount)
+        digits = _printed_digits(amount)
         if (
             digits is not None
             and not _share_fits(known, ing)
-            and daily_value_fit(known, ing.amount / 10, ing.unit, ing.dv_percent)
+            and daily_value_fit(known, amount / 10, ing.unit, printed)
         ):
-            _reread_with_point(ing, text, digits)
+            _reread_with_point(ing, ing.text or "", digits)
+
+
+def _telling_figures(ing: Ingredient) -> tuple[float, float] | None:
+    """The row's amount and printed %DV when the %DV can tell what the amount should be: a
+    share (not a bound) of at least _TELLING_DV, of an amount in a unit of weight or none."""
+    amount, printed = ing.amount, ing.dv_percent
+    if (
+        amount is None
+        or printed is None
+        or printed < _TELLING_DV
+        or ing.dv_operator is not None
+        or (ing.unit is not None and ing.unit not in _WEIGHT_UNITS)
+    ):
+        return None
+    return amount, printed
 
 
 def _closest(name: str, least: float, lead: float) -> str | None:
@@ -338,20 +347,14 @@ def correct_misread_units(result: ScanResult) -> None:
     lex = lexicon()
     for ing in result.ingredients:
         nutrient = lex.nutrients.get(ing.nutrient or "")
-        if (
-            nutrient is None
-            or ing.amount is None
-            or ing.dv_percent is None
-            or ing.dv_percent < _TELLING_DV
-            or ing.dv_operator is not None
-            or (ing.unit is not None and ing.unit not in _WEIGHT_UNITS)
-            or (ing.unit and daily_value_fit(nutrient, ing.amount, ing.unit, ing.dv_percent))
-        ):
+        figures = _telling_figures(ing)
+        if nutrient is None or figures is None:
+            continue
+        amount, printed = figures
+        if ing.unit and daily_value_fit(nutrient, amount, ing.unit, printed):
             continue
         fitting = [
-            unit
-            for unit in _WEIGHT_UNITS
-            if daily_value_fit(nutrient, ing.amount, unit, ing.dv_percent)
+            unit for unit in _WEIGHT_UNITS if daily_value_fit(nutrient, amount, unit, printed)
         ]
         if len(fitting) == 1:
             _reread_in_unit(ing, fitting[0])

@@ -451,5 +451,5 @@ def test_a_co_ingredient_cut_at_the_frame_is_named_and_flagged(
     ],
 )
 def test_other_lowercase_names_are_not_made_co_ingredients(line: str) -> None:
-    (row,) = read_lines([Line("Supplement Facts"), Line(line)]).ingredients
+    row = _only_row(line)
     assert "name_corrected" not in row.flags
