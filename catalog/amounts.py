@@ -9,6 +9,7 @@ glycinate)") fail that test because words follow them.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -308,6 +309,8 @@ def find_tail(line: str, allow_bare: bool = False) -> Tail | None:
         columns = _read_columns(line, start, _COLUMN)
         if columns is None and allow_bare:
             columns = _gram_read_as_digit(line, start)
+        if columns is None:
+            columns = _unit_told_by_alternative(line, start)
         if columns is None and allow_bare:
             # Bare numbers ("Calories 100 150"); whether they are amounts is the caller's
             # call, made from the row's name.
@@ -333,6 +336,43 @@ def _gram_read_as_digit(line: str, start: int) -> list[Column] | None:
         return None
     first = Column(amount=parse_number(m.group("num")), unit="g", operator=_operator(m.group("op")))
     return [first, *rest]
+
+
+# A first amount whose unit the camera garbled (one or two characters where "IU" stood), then
+# a bracketed second amount in its own unit: "5.000 I/ (125 mcg) 625", "5000 8J (125 mcg)".
+_GARBLED_UNIT_THEN_ALT = re.compile(
+    rf"(?P<op>{_OP})?\s*(?P<num>{_NUM})\s*[^\s()%]{{1,2}}\s*{_ALT}(?:\s*(?:{_DV}))?", re.I
+)
+
+
+def _unit_told_by_alternative(line: str, start: int) -> list[Column] | None:
+    """The columns from `start` when the first prints an amount in two units, its own unit
+    garbled, and the two amounts stand in the ratio of a vitamin's IU to its mcg (vitamin D:
+    40 IU a mcg); None otherwise. Any other ratio tells nothing, and the row stays unread."""
+    m = _GARBLED_UNIT_THEN_ALT.match(line, start)
+    if m is None:
+        return None
+    alt_unit, factor = unit_of(m.group("aunit"))
+    amount, alt = parse_number(m.group("num")), parse_number(m.group("anum")) * factor
+    unit: Unit | None = None
+    for ratio in _iu_per_mcg():
+        if alt_unit == "mcg" and math.isclose(amount, alt * ratio, rel_tol=1e-3):
+            unit = "IU"
+        elif alt_unit == "IU" and math.isclose(alt, amount * ratio, rel_tol=1e-3):
+            unit = "mcg"
+    rest = line[m.end() :].lstrip()
+    # Nothing after, or a %DV whose sign was lost (kept unread, as in _read_columns).
+    if unit is None or not (_END_JUNK.fullmatch(rest) or _DV_LOST_SIGN.fullmatch(rest)):
+        return None
+    col = _column(m, bare=True)
+    col.unit, col.alt_amount, col.alt_unit = unit, round(alt, 6), alt_unit
+    return [col]
+
+
+def _iu_per_mcg() -> set[float]:
+    from catalog.knowledge import knowledge  # the catalog's data; loaded once, on first use
+
+    return {n.iu_per_mcg.value for n in knowledge().nutrients if n.iu_per_mcg is not None}
 
 
 # The next row's name: a capitalised word, or an EU sub-row ("Fat 1.5g of which saturates

@@ -108,6 +108,11 @@ class DailyValue(_Strict):
     sources: SourceIds
 
 
+class UnitRatio(_Strict):
+    value: float = Field(gt=0)
+    sources: SourceIds
+
+
 class Nutrient(_Strict):
     id: SnakeId
     name: str
@@ -117,6 +122,8 @@ class Nutrient(_Strict):
     compound_words: list[str] = []
     dv: DailyValue | None = None
     dv_pre2020: DailyValue | None = None
+    # International units per mcg, for a vitamin whose IU is a fixed mass (vitamin D's).
+    iu_per_mcg: UnitRatio | None = None
 
 
 class Mark(_Strict):
@@ -241,6 +248,8 @@ def _all_source_ids(k: Knowledge) -> list[str]:
         for dv in (n.dv, n.dv_pre2020):
             if dv:
                 ids += dv.sources
+        if n.iu_per_mcg:
+            ids += n.iu_per_mcg.sources
     for m in k.marks:
         ids += m.sources
     for la in k.lookalikes:

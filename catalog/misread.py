@@ -21,10 +21,10 @@ from catalog.text import normalize
 # Everything up to the last digit, bracket or slash of a row name: text from beside or above
 # the row that the line rebuilding joined to its front ("Sening ize Tosp (20g) Sat Fat").
 _JOINED_FRONT = re.compile(r"^.*[\d()\[\]/]")
-# "(as" as the camera reads it: "(a5", "(35", "(3s", "(8s", "(ar", "(es", "(a" or "(s" with a
-# letter lost, and "Cas" with the bracket taken for a C. Followed by a word, as a form's name is,
-# or by a bracket the camera read for its first letters ("(es (panocbalamin)").
-_MISREAD_AS = re.compile(r"(?:(?:\(|\bC)(?:[a38][s5r]|a|s)|\(e[s5])(?=\s+\(?[A-Za-z])")
+# "(as" as the camera reads it: "(a5", "(35", "(3s", "(8s", "(ar", "(es", "(ms", "(a" or "(s"
+# with a letter lost, and "Cas" with the bracket taken for a C. Followed by a word, as a form's
+# name is, or by a bracket the camera read for its first letters ("(es (panocbalamin)").
+_MISREAD_AS = re.compile(r"(?:\((?:[a-z38][s5r]|a|s)|\bC(?:[a38][s5r]|a|s))(?=\s+\(?[A-Za-z])")
 # The shortest nutrient name a lost "(as" is restored after ("Zinc", "Iron").
 _NAME_LETTERS = 4
 # How closely (0-100, lexicon.resemblance) a garbled name must resemble a nutrient's for its

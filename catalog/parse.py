@@ -602,8 +602,15 @@ def _restates_daily_values(ing: Ingredient) -> bool:
 
 def _names_nutrient(text: str) -> bool:
     """Whether the line's name (before any "(as ...") is a nutrient's: the start of a row of
-    its own ("Vitamin B12 (as", "lodine (as 75 mcg")."""
-    return lexicon().nutrient_id(split_name(text).name) is not None
+    its own ("Vitamin B12 (as", "lodine (as 75 mcg"). The text before the first bracket
+    counts too: a garbled "as" ("Vitamin B12 (s 500 m<g 20.833%") keeps the bracket in the
+    name."""
+    lex = lexicon()
+    before_bracket = text.split("(", 1)[0]
+    return (
+        lex.nutrient_id(split_name(text).name) is not None
+        or lex.nutrient_id(before_bracket) is not None
+    )
 
 
 # "of which" alone on its line starts the name of the row below ("Fat 1.5g" / "of which" /
@@ -751,6 +758,8 @@ def _read_blend_name_wrap(state: _State, line: Line, text: str) -> bool:
     lone = _LONE_BLEND_WORD.match(text)
     m = _BLEND_NAME_END.match(text)
     ingredients = state.result.ingredients
+    if lone:
+        _take_pending_name_middle(state)
     # "Calm Blend: 250 mg" is a blend row of its own.
     if not (m or lone) or state.pending or not ingredients or find_tail(text, allow_bare=True):
         return False
@@ -798,6 +807,23 @@ def _read_blend_name_wrap(state: _State, line: Line, text: str) -> bool:
     members = split_top_level(listed or "", ",;")
     _open_blend(state, line, previous, inline=members)
     return True
+
+
+def _take_pending_name_middle(state: _State) -> None:
+    """ "Proprietary 400 mg" / "Magnesium" / "Blend", all at one indent: the middle line, not
+    indented under the blend, waits for an amount; it is the middle of the blend's name,
+    which takes it (at most two lines of plain words, before the blend has a member)."""
+    blend, ingredients, pending = state.blend, state.result.ingredients, state.pending
+    if blend is None or not ingredients or ingredients[-1] is not blend or not pending:
+        return
+    if blend.amount is None or blend.dv_percent is not None or len(pending) > 2:
+        return
+    if any(ch.isdigit() or ch in ",;:()" for p in pending for ch in p.text):
+        return
+    for p in pending:
+        blend.name = f"{blend.name} {p.text.strip()}"
+        blend.bbox = _union(blend.bbox, p.bbox)
+    state.pending = []
 
 
 def _unfold_name_middle(state: _State, member: Ingredient) -> Ingredient:

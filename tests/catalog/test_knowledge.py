@@ -201,6 +201,8 @@ def _cited(k: Knowledge) -> list[tuple[str, str]]:
         for label, dv in (("dv", n.dv), ("dv_pre2020", n.dv_pre2020)):
             if dv:
                 cited += [(f"{n.id} {label}", s) for s in dv.sources]
+        if n.iu_per_mcg:
+            cited += [(f"{n.id} iu_per_mcg", s) for s in n.iu_per_mcg.sources]
     cited += [(m.id, s) for m in k.marks for s in m.sources]
     cited += [(la.id, s) for la in k.lookalikes for s in la.sources]
     cited += [(c.id, s) for c in k.coingredients for s in c.sources]

@@ -102,6 +102,7 @@ def test_names_that_merely_contain_a_nutrient_are_kept(line: str) -> None:
         ("Vitamin 86 (a pyridoxine HCI) 5 mg", "Vitamin B6", [], "unknown"),
         ("Calclum Cas calcium carbonate) 200 mg", "Calcium", ["calcium_carbonate"], "elemental"),
         ("Magnesium (35 magnesium oxide) 250 mg", "Magnesium", ["magnesium_oxide"], "elemental"),
+        ("Zinc (ms zinc citrate) 15 mg 136%", "Zinc", ["zinc_citrate"], "elemental"),
         (
             "Magneshun (a5 magnesium oxide, magnesium malate) 250 mg",
             "Magnesium",

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
-from catalog.label import read_text
+from catalog.label import read_lines, read_text
 from catalog.models import ScanResult
+from catalog.parse import Line
 from tests.catalog.row_cases import differences
 
 PANELS: list[dict[str, Any]] = yaml.safe_load(
@@ -58,3 +59,32 @@ def test_panel(panel: dict[str, Any]) -> None:
     result = read_text(panel["text"])
     problems = _check(result, panel["expect"])
     assert not problems, "\n".join(problems)
+
+
+def test_a_blend_name_wrapped_at_the_rows_indent_is_one_name() -> None:
+    # A narrow name column (synthetic photo, RapidOCR): the blend's name wraps over three
+    # lines at the row's own indent, so the middle line is not indented under the blend and
+    # waits for an amount.
+    lines = [
+        "Supplement Facts",
+        "Amount Per Serving %DV",
+        "Magnesium 200 mg 48%",
+        "Proprietary 400 mg",
+        "Magnesium",
+        "Blend",
+        "Magnesium",
+        "Oxide",
+        "Magnesium",
+        "Malate",
+    ]
+    # The other ingredients start further left: the indents tell the layout.
+    result = read_lines(
+        [*(Line(text, indent=1) for text in lines), Line("Other ingredients: silica.", indent=0)]
+    )
+    rows = [(i.name, i.blend, i.amount) for i in result.ingredients]
+    assert rows == [
+        ("Magnesium", None, 200.0),
+        ("Proprietary Magnesium Blend", None, 400.0),
+        ("Magnesium Oxide", "Proprietary Magnesium Blend", None),
+        ("Magnesium Malate", "Proprietary Magnesium Blend", None),
+    ]
