@@ -977,9 +977,9 @@ _ROW_SEPARATORS = re.compile(r"[,;•]")
 
 
 # Words of the panel's own frame ("Servings Per Container 30", "Serving Size 2 Tablets"), never
-# of an ingredient's name (none of the 611 NIH label database rows at hand has one). A blurred or glared
-# photo runs them into a row ("envings Per Cortainer 10 ... 40 mg", "Sne: 2 Tabiets ... 400 mg"),
-# so they are matched loosely, word by word.
+# of an ingredient's name (none of the 611 NIH label database rows at hand has one). A blurred
+# or glared photo runs them into a row ("envings Per Cortainer 10 ... 40 mg", "Sne: 2 Tabiets
+# ... 400 mg"), so they are matched loosely, word by word.
 _FRAME_WORDS = (
     "container", "containers", "servings", "serving", "percent",
     "capsule", "capsules", "tablet", "tablets", "softgel", "softgels",
