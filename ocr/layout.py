@@ -49,6 +49,17 @@ _FIT_BANDS_EM = (2.0, 4.0, 8.0)
 _FIT_SPREAD_EM = 6.0
 _FIT_MIN_BOXES = 3
 _FIT_MIN_TURN = 0.1
+# A short box further than this many text heights across from every long box of its band (an
+# amount column, its band's long boxes all names) takes its slope from the whole page's instead:
+# on a bent label the names' slope, carried across to the amounts, put them a row off.
+_BAND_FAR_EM = 6.0
+# The page's slope is fitted, as a plane in x and y with a cross term (a label bent around a
+# bottle turns its rows most far from the middle, in both directions), to at least this many
+# long boxes (three a coefficient), the worst fitting left out (more than this many median
+# residuals off) and the fit made again, a few times.
+_PAGE_FIT_MIN_BOXES = 12
+_PAGE_FIT_TRIM = 3.0
+_PAGE_FIT_ROUNDS = 3
 # A row carried across a wide gap tells less of where it goes than one carried across a
 # narrow gap: a box that overlaps two rows well enough is given to the nearer one by this
 # much of its overlap per text height of gap. On a panel with tight leading, a second amount
@@ -132,14 +143,58 @@ def _long_boxes(placed: list[_Placed]) -> list[tuple[float, float, float]]:
     return [((q.x0 + q.x1) / 2, (q.y0 + q.y1) / 2, q.slope) for q in placed if q.slope is not None]
 
 
-def _local_slope(p: _Placed, long_: list[tuple[float, float, float]], em: float) -> float:
+@dataclass(frozen=True, slots=True)
+class _PageSlope:
+    """The page's slope as a plane in x and y with a cross term, inside the box of the long
+    boxes it was fitted to (a point outside is taken at the nearest point inside: no
+    extrapolation)."""
+
+    coef: tuple[float, float, float, float]
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+
+    def at(self, x: float, y: float) -> float:
+        x = min(max(x, self.x_range[0]), self.x_range[1])
+        y = min(max(y, self.y_range[0]), self.y_range[1])
+        a, b, c, d = self.coef
+        return max(-_MAX_SLOPE, min(_MAX_SLOPE, a + b * x + c * y + d * x * y))
+
+
+def _page_slope(long_: list[tuple[float, float, float]], em: float) -> _PageSlope | None:
+    """The page's slope fitted to its long boxes; None with too few, or too narrow a page."""
+    if len(long_) < _PAGE_FIT_MIN_BOXES:
+        return None
+    x, y, slope = np.array(long_, dtype=np.float64).T
+    if x.max() - x.min() < _FIT_SPREAD_EM * em:
+        return None
+    terms = np.stack([np.ones_like(x), x, y, x * y], axis=1)
+    kept = np.ones(len(x), dtype=bool)
+    for _ in range(_PAGE_FIT_ROUNDS):
+        coef = np.linalg.lstsq(terms[kept], slope[kept], rcond=None)[0]
+        residuals = np.abs(terms @ coef - slope)
+        # The floor keeps a near-perfect fit from leaving out every box but a few.
+        kept = residuals <= _PAGE_FIT_TRIM * max(float(np.median(residuals[kept])), 1e-3)
+        if kept.sum() < _PAGE_FIT_MIN_BOXES:
+            return None
+    a, b, c, d = (float(v) for v in coef)
+    return _PageSlope(
+        (a, b, c, d),
+        (float(x[kept].min()), float(x[kept].max())),
+        (float(y[kept].min()), float(y[kept].max())),
+    )
+
+
+def _local_slope(
+    p: _Placed, long_: list[tuple[float, float, float]], em: float, page: _PageSlope | None
+) -> float:
     """How the text runs at a box too short to tell by itself, from the long boxes in a band
     of rows around it. A page bent around a bottle, or photographed at an angle, tilts one
     part of the panel more than another, so one angle for the whole page leaves some rows
     half a row off their amounts. Where long boxes lie across the panel (names at the left,
     long amounts at the right), the slope is fitted as a line in x, since the slope turns
     from one side of a bent label to the other; the band widens until they do. Otherwise it
-    is the median slope of the band."""
+    is the median slope of the band, unless the band's long boxes all lie far across from
+    the box: then it is the page's (`_page_slope`), when one could be fitted."""
     centre_x, centre_y = (p.x0 + p.x1) / 2, (p.y0 + p.y1) / 2
     for band in _FIT_BANDS_EM:
         near = np.array([q for q in long_ if abs(q[1] - centre_y) <= band * em]).reshape(-1, 3)
@@ -150,8 +205,12 @@ def _local_slope(p: _Placed, long_: list[tuple[float, float, float]], em: float)
                 break  # a flat page, its slopes only noisy: the band's median
             at = min(max(centre_x, float(xs.min())), float(xs.max()))
             return max(-_MAX_SLOPE, min(_MAX_SLOPE, float(a + b * at)))
-    band_slopes = [slope for _, y, slope in long_ if abs(y - centre_y) <= _SLOPE_BAND_EM * em]
-    return statistics.median(band_slopes) if band_slopes else 0.0
+    rows_around = [(x, s) for x, y, s in long_ if abs(y - centre_y) <= _SLOPE_BAND_EM * em]
+    if not rows_around:
+        return 0.0
+    if page is not None and min(abs(x - centre_x) for x, _ in rows_around) > _BAND_FAR_EM * em:
+        return page.at(centre_x, centre_y)
+    return statistics.median(s for _, s in rows_around)
 
 
 def _follows(row: _Row, p: _Placed, slope: float) -> float:
@@ -181,7 +240,8 @@ def group_rows(boxes: list[TextBox], tilt: float | None = None) -> list[list[Tex
     placed = sorted(_deskew(boxes, degrees), key=lambda p: p.x0)
     em = statistics.median(p.end_height for p in placed)
     long_ = _long_boxes(placed)
-    slopes = [p.slope if p.slope is not None else _local_slope(p, long_, em) for p in placed]
+    page = _page_slope(long_, em)
+    slopes = [p.slope if p.slope is not None else _local_slope(p, long_, em, page) for p in placed]
     rows: list[_Row] = []
     for wave in _waves(list(zip(placed, slopes, strict=True)), em):
         _extend_rows(rows, wave, em)

@@ -381,3 +381,36 @@ def test_a_box_that_starts_after_a_short_one_ends_follows_it_on_its_line() -> No
     # "5" ends, so it is no cell of the same column but the next word of the line.
     boxes = [box("Zinc", 10, 40, 60), box("5", 300, 40, 12), box("mg", 316, 40, 30)]
     assert _texts(group_rows(boxes)) == ["Zinc 5 mg"]
+
+
+def test_amounts_far_across_from_every_long_box_take_the_pages_slope() -> None:
+    """A label bent around a bottle, photographed so that its lower rows bend more: the names
+    at the left run down to the right, ever more steeply lower down, while the amount column
+    at the right lies level. The long boxes in a lower row's band are all names, so their
+    slope, carried across the gap, missed the amount's row (on a synthetic photo, it put
+    each a line up, beside the wrapped form of the row above). The slope fitted to the whole
+    page's long boxes (the names, and the long amounts of the upper rows) keeps it level."""
+    column = 330.0
+
+    def on_curve(text: str, x: float, base: float, w: float, bend: float) -> TextBox:
+        def centre(at: float) -> float:
+            return base + bend * (1 - ((at - column) / column) ** 2) * 40
+
+        mid = x + w / 2
+        slope = bend * -2 * (mid - column) / column**2 * 40
+        return box(text, x, centre(x), w, angle=math.degrees(math.atan(slope)))
+
+    boxes, expected = [], []
+    for i, name in enumerate(["Vitamin A", "Vitamin C", "Vitamin D", "Vitamin E", "Calcium",
+                              "Iodine", "Magnesium", "Zinc", "Selenium", "Copper"]):  # fmt: skip
+        y, bend = 40 + 66 * i, 0.12 * i
+        amount, width = (f"{10 + i} mcg (400 IU)", 150) if i < 3 else (f"{10 + i} mg", 45)
+        boxes += [
+            on_curve(f"{name} (as", 10, y, 120, bend),
+            on_curve(amount, column - width / 2, y, width, bend),
+            on_curve(f"{20 + i}%", 420, y, 40, bend),
+            on_curve("magnesium", 18, y + 22, 95, bend),
+            on_curve("citrate)", 18, y + 44, 70, bend),
+        ]
+        expected += [f"{name} (as {amount} {20 + i}%", "magnesium", "citrate)"]
+    assert _texts(group_rows(boxes)) == expected
