@@ -261,16 +261,17 @@ def _starts_linear_cut(text: str, following: str) -> bool:
 # After an amount's unit too ("... root extract 100 mgt. † Daily Value ..."), also where the
 # camera lost the space before the footnote's dagger ("100 mgt.† Daily"), and a full stop the
 # camera ran into the next word ("Container 30.Amount Per Serving:").
-# The footnote also begins right after the last amount's own dagger when the full stop is lost
-# ("Melatonin 3 mg† Daily Value not established."), and at its own mark after the last row
-# ("600 mg (143% DV) * Percent Daily Values ...", "Daily" often misread). The mark may follow
-# the full stop with no space ("250 mgt.*") or be read as a dot ("(45% DV). · Percent").
+# The footnote also begins right after the last amount's own dagger or asterisk when the full
+# stop is lost ("Melatonin 3 mg† Daily Value not established.", "750 mg* Daily Value ..."),
+# and at its own mark after the last row ("600 mg (143% DV) * Percent Daily Values ...",
+# "Daily" often misread). The mark may follow the full stop with no space ("250 mgt.*") or be
+# read as a dot ("(45% DV). · Percent").
 _SENTENCE = re.compile(
     r"(?:(?<=[A-Za-z]{4})(?<![Ss]erv)(?<!SERV)|(?<=[)%†‡*])|(?<=DV)"
     r"|(?<=\dmg)|(?<=\dmgt)|(?<= mg)|(?<= mgt)|(?<=mcg)|(?<=\dg)|(?<= g)|(?<=IU))"
     r"\.(?:\s+(?=[A-Z†‡*·•])|(?=[†‡*]))"
     r"|(?<=\d)\.(?=[A-Z][a-z]{2})"
-    r"|(?<=[\w%][†‡])\s*(?=(?:Daily|DAILY)\s+(?:Value|VALUE)|(?:Percent|PERCENT)\s+(?:Daily|DAILY))"
+    r"|(?<=[\w%][†‡*])\s*(?=(?:Daily|DAILY)\s+(?:Value|VALUE)|(?:Percent|PERCENT)\s+(?:Daily|DAILY))"
     r"|(?<=[\w)%])\s+(?=[*†‡·•]\s*(?:Percent|PERCENT)\s+(?:Da|DA))"
 )
 
