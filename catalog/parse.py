@@ -184,6 +184,33 @@ def _is_linear(text: str) -> bool:
     )
 
 
+# The end of a linear panel's item: its %DV in brackets, then the comma or full stop that
+# separates it from the next ("(50% DV). Calcium (as", "(125% DV),"). A table prints its %DV
+# as a column, with nothing after it.
+_ITEM_END = re.compile(r"\(\s*[\dO][\d.,]*\s*%\s*(?:dv|daily\s+value)?\s*\)\s*[.,;](?:\s|$)", re.I)
+# A narrow linear panel wraps every line short, so no one line looks linear: this many item
+# ends in its lines tell it.
+_NARROW_LINEAR_ITEMS = 2
+
+
+def _narrow_linear_start(lines: Sequence[Line], texts: list[str]) -> int | None:
+    """The first line of a linear panel set so narrow that no line of it looks linear by
+    itself ("Vitamin D (as" / "cholecalciferol) 400 IU (10" / "mcg) (50% DV). Calcium (as"):
+    the start of the run of lines, unbroken by a section's end, that holds its item ends.
+    None when the lines hold fewer than _NARROW_LINEAR_ITEMS item ends."""
+    ends = [i for i, text in enumerate(texts) if _search(_ITEM_END, text)]
+    if len(ends) < _NARROW_LINEAR_ITEMS:
+        return None
+    start = ends[0]
+    while start > 0 and not _section_boundary(texts[start - 1]):
+        start -= 1
+    return start
+
+
+def _section_boundary(text: str) -> bool:
+    return not text or bool(_OTHER.match(text) or panel_section_end().match(text))
+
+
 def unwrap_linear(lines: Sequence[Line]) -> list[Line]:
     """Joins the lines of a linear panel into one paragraph and cuts it into one line per
     item at its top-level commas, so a row cut at a line end reads whole again. Other lines
@@ -192,6 +219,7 @@ def unwrap_linear(lines: Sequence[Line]) -> list[Line]:
     paragraph: list[Line] = []
     texts = [clean(line.text) for line in lines]  # each line is cleaned once
     paragraph_texts: list[str] = []
+    narrow_start = _narrow_linear_start(lines, texts)
 
     def flush() -> None:
         if not paragraph:
@@ -208,11 +236,12 @@ def unwrap_linear(lines: Sequence[Line]) -> list[Line]:
 
     for i, line in enumerate(lines):
         text = texts[i]
-        if paragraph and (not text or _OTHER.match(text) or panel_section_end().match(text)):
+        if paragraph and _section_boundary(text):
             flush()  # the paragraph ends where the next section begins
         following = texts[i + 1] if i + 1 < len(lines) else ""
         if (
             paragraph
+            or i == narrow_start
             or _is_linear(text)
             or _starts_linear(text)
             or _starts_linear_cut(text, following)
