@@ -193,7 +193,7 @@ _ITEM_END = re.compile(r"\(\s*[\dO][\d.,]*\s*%\s*(?:dv|daily\s+value)?\s*\)\s*[.
 _NARROW_LINEAR_ITEMS = 2
 
 
-def _narrow_linear_start(lines: Sequence[Line], texts: list[str]) -> int | None:
+def _narrow_linear_start(texts: list[str]) -> int | None:
     """The first line of a linear panel set so narrow that no line of it looks linear by
     itself ("Vitamin D (as" / "cholecalciferol) 400 IU (10" / "mcg) (50% DV). Calcium (as"):
     the start of the run of lines, unbroken by a section's end, that holds its item ends.
@@ -219,7 +219,7 @@ def unwrap_linear(lines: Sequence[Line]) -> list[Line]:
     paragraph: list[Line] = []
     texts = [clean(line.text) for line in lines]  # each line is cleaned once
     paragraph_texts: list[str] = []
-    narrow_start = _narrow_linear_start(lines, texts)
+    narrow_start = _narrow_linear_start(texts)
 
     def flush() -> None:
         if not paragraph:
