@@ -677,6 +677,11 @@ def _last_row_amounts(state: _State, row: Ingredient) -> str | None:
     return row.text[tail.start :] if tail is not None else None
 
 
+# A full stop after a word of four letters or more at the end of the line ends a sentence,
+# not an abbreviation ("root ext.", "St.").
+_LINE_ENDS_SENTENCE = re.compile(r"[A-Za-z]{4}\.\s*$")
+
+
 def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
     """A narrow name column wraps under its row: "Vitamin C (as  250 mg  278%" then
     "ascorbic acid)"; "Pantothenic 5 mg 100%" then "Acid". The line joins the row above when
@@ -692,6 +697,10 @@ def _read_name_continuation(state: _State, line: Line, text: str) -> bool:
         return False  # amounts outside brackets: rows of their own, however misread
     if _search(panel_bottom(), text):
         return False  # the footnote under the table, its start lost ("take of an average adult")
+    if _search(_LINE_ENDS_SENTENCE, text):
+        # "dioxide, vegetable magnesium stearate.": the end of the other ingredients, their
+        # start lost; a name wrapped under its row ends with no full stop after a word.
+        return False
     previous = ingredients[-1]
     # A blend's member with no amount of its own goes on as a member (_continues_member).
     member = previous.blend is not None
