@@ -8,7 +8,8 @@ Steps, cheapest first, so that the expensive reading runs only on the panel:
 3. sharpen what is to be read when it is out of focus (`deblur`: the blur is measured on the
    pixels the engine gets, and deconvolved; the detector searches a copy deconvolved harder,
    the recogniser reads the lines it finds from the first); on request, even out its contrast
-   (`contrast`: the app asks for it on a second reading of a photo whose first lost rows);
+   (`contrast`: the app asks for it on a second reading of a photo whose first lost rows),
+   or read it larger (the app's third reading, when rows are still lost);
 4. read; when the text read runs to the crop's top or bottom edge (a tall panel whose rows
    the small copy did not show), grow the crop and read again; if the reading looks like a
    page turned 90 or 180 degrees, turn it and read again (not when almost no text was found:
@@ -259,11 +260,14 @@ class Preparation:
     """How the image is prepared for the engine. `sharpen`: deconvolve a blurred image
     (`deblur`); `sharpen_detection`: and give the detector a copy deconvolved harder (only
     with `sharpen`); `even_contrast`: then even out its local contrast (`contrast`), for a
-    second reading of a photo whose first lost rows."""
+    second reading of a photo whose first lost rows; `enlarge`: read the image this many times
+    larger (within the recogniser's limit), for a third: the detector can miss a clear line
+    at one scale and find it at another (a row right under a column heading's rule)."""
 
     sharpen: bool = True
     sharpen_detection: bool = True
     even_contrast: bool = False
+    enlarge: float = 1.0
 
 
 STANDARD = Preparation()
@@ -282,6 +286,17 @@ def _recognized(image: Image, engine: Engine, prep: Preparation) -> list[TextBox
     return engine.recognize(read, detect_image=detect)
 
 
+def _enlarged(read: Image, reading: _Reading, prep: Preparation) -> Image:
+    """`read` enlarged as `prep` asks, never past MAX_READ_SIDE; the reading's scale follows."""
+    factor = min(prep.enlarge, MAX_READ_SIDE / max(read.shape[:2]))
+    if factor <= 1.0:
+        return read
+    reading.scale *= factor
+    return np.asarray(
+        cv2.resize(read, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC), np.uint8
+    )
+
+
 def _read_turned(rgb: Image, turns: int, engine: Engine, prep: Preparation) -> _Reading:
     page = rotate(rgb, turns) if turns else rgb
     height, width = page.shape[:2]
@@ -289,6 +304,7 @@ def _read_turned(rgb: Image, turns: int, engine: Engine, prep: Preparation) -> _
         read, reading = _crop_for_reading(page, engine)
     else:
         read, reading = page, _Reading(page, 0, [])
+    read = _enlarged(read, reading, prep)
     reading.boxes = _recognized(read, engine, prep)
     for _ in range(MAX_GROWTH):
         grown = _grown_block(reading, read.shape)
@@ -298,6 +314,7 @@ def _read_turned(rgb: Image, turns: int, engine: Engine, prep: Preparation) -> _
         # larger type.
         scale = _read_scale(_body_height(reading.boxes) / reading.scale, reading.scale)
         read, reading = _crop(page, grown, reading.text_height, scale)
+        read = _enlarged(read, reading, prep)
         reading.boxes = _recognized(read, engine, prep)
     reading.turns = turns
     if reading.block is None and reading.boxes:

@@ -242,3 +242,27 @@ def test_a_photo_with_almost_no_text_is_not_read_again_turned(
     assert page.quarter_turns == 0
     assert len(reads) == 1
     assert "no_panel_found" in page.quality.reasons
+
+
+def test_a_photo_read_larger_keeps_its_rows_and_their_boxes() -> None:
+    """The app's third reading reads the photo 1.5 times larger: the same rows come back, and
+    their boxes are still in the photo's own pixels (near those of the first
+    reading's), not in those of the enlarged copy."""
+    from app.scan import REREAD_ENLARGE, result_of_page
+    from ocr.pipeline import Preparation, read_photo
+
+    photo, _ = _truth(CLEAR_PHOTOS[0])
+    standard = result_of_page(read_photo(photo))
+    larger = result_of_page(read_photo(photo, prep=Preparation(enlarge=REREAD_ENLARGE)))
+    rows = {(i.name, i.amount, i.unit): i.bbox for i in standard.ingredients}
+    matched = [
+        (rows[key], i.bbox)
+        for i in larger.ingredients
+        if (key := (i.name, i.amount, i.unit)) in rows
+    ]
+    assert len(matched) >= 0.8 * len(rows) > 0
+    for first, again in matched:
+        assert first is not None and again is not None
+        # The detector draws a line's box a few pixels wider or taller at another scale; a box
+        # left in the enlarged copy's pixels would lie half as far again from the origin.
+        assert all(abs(a - b) <= 12 for a, b in zip(first, again, strict=True)), (first, again)
