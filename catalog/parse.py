@@ -855,13 +855,12 @@ def _take_pending_name_middle(state: _State) -> None:
     blend, ingredients, pending = state.blend, state.result.ingredients, state.pending
     if blend is None or not ingredients or ingredients[-1] is not blend or not pending:
         return
-    if blend.amount is None or blend.dv_percent is not None or len(pending) > 2:
+    if not _name_goes_on(blend) or len(pending) > 2:
         return
-    if any(ch.isdigit() or ch in ",;:()" for p in pending for ch in p.text):
+    if not all(_plain_words(p.text) for p in pending):
         return
     for p in pending:
-        blend.name = f"{blend.name} {p.text.strip()}"
-        blend.bbox = _union(blend.bbox, p.bbox)
+        _fold_into_name(blend, p.text, p.bbox)
     state.pending = []
 
 
@@ -874,14 +873,28 @@ def _unfold_name_middle(state: _State, member: Ingredient) -> Ingredient:
         return member
     if ingredients[-2] is not blend or member.amount is not None or member.forms:
         return member
-    if blend.amount is None or blend.dv_percent is not None:
+    if not _name_goes_on(blend):
         return member  # no blend row whose name could go on (checked before anything changes)
-    if any(ch.isdigit() or ch in ",;:()" for ch in member.text):
+    if not _plain_words(member.text):
         return member
     ingredients.pop()
-    blend.name = f"{blend.name} {member.text.strip()}"
-    blend.bbox = _union(blend.bbox, member.bbox)
+    _fold_into_name(blend, member.text, member.bbox)
     return blend
+
+
+def _name_goes_on(blend: Ingredient) -> bool:
+    """Whether a blend row's name may go on below it: the row has its weight and no %DV."""
+    return blend.amount is not None and blend.dv_percent is None
+
+
+def _plain_words(text: str) -> bool:
+    """Words only: no number, list or bracket, as the middle of a wrapped name is."""
+    return not any(ch.isdigit() or ch in ",;:()" for ch in text)
+
+
+def _fold_into_name(blend: Ingredient, text: str, bbox: BBox | None) -> None:
+    blend.name = f"{blend.name} {text.strip()}"
+    blend.bbox = _union(blend.bbox, bbox)
 
 
 # A blend word alone at the start of its line, a footnote mark after it, or a colon and the
