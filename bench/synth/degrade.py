@@ -22,6 +22,8 @@ F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 U8 = npt.NDArray[np.uint8]
 Box = tuple[float, float, float, float]
+Point = tuple[float, float]
+Corners = tuple[Point, Point, Point, Point]
 
 LEVELS = (("mild", 0.25), ("moderate", 0.50), ("hard", 0.25))
 _SEVERITY = {"mild": (0.0, 0.3), "moderate": (0.3, 0.7), "hard": (0.7, 1.0)}
@@ -490,6 +492,15 @@ def _row_box(cam: Camera, box: Box) -> tuple[int, int, int, int]:
     bx0, by0 = max(0, math.floor(float(x.min()))), max(0, math.floor(float(y.min())))
     bx1, by1 = min(fw, math.ceil(float(x.max()))), min(fh, math.ceil(float(y.max())))
     return bx0, by0, max(1, bx1 - bx0), max(1, by1 - by0)
+
+
+def frame_quad(cam: Camera, box: Box) -> Corners:
+    """A label box's corners in the frame (top left, top right, bottom right, bottom left),
+    the shape a text detector reports. On a curved label the box's edges bend between them."""
+    x0, y0, x1, y1 = box
+    x, y = cam.forward(np.array([x0, x1, x1, x0], float), np.array([y0, y0, y1, y1], float))
+    p = [(float(a), float(b)) for a, b in zip(x, y, strict=True)]
+    return (p[0], p[1], p[2], p[3])
 
 
 def _x_height_at(cam: Camera, box: Box, x_height: float) -> float:

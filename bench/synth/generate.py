@@ -84,13 +84,44 @@ def _photo_render(
     return render.render(product, style, scale), scale
 
 
-def make_one(job: Job) -> dict[str, object]:
-    """Generates image and truth number `job.index`; returns its manifest entry."""
-    content_rng, style_rng, camera_rng, sensor_rng = _rngs(job.seed, job.index)
+@dataclass(frozen=True)
+class Scene:
+    """What photo `index` of a seed shows, before the sensor: the product, how it was drawn,
+    the camera settings, the label as rendered for them and its scale."""
+
+    product: content.Product
+    style: render.Style
+    params: degrade.PhotoParams
+    rendered: render.Rendered
+    scale: float
+
+    def camera(self) -> degrade.Camera:
+        w, h = self.rendered.image.size
+        return degrade.camera(self.params, float(w), float(h))
+
+
+def _scene(rngs: list[np.random.Generator]) -> Scene:
+    content_rng, style_rng, camera_rng = rngs[:3]
     product = content.sample_product(content_rng)
     style = render.sample_style(style_rng, product)
+    params = degrade.sample_params(camera_rng)
+    rendered, scale = _photo_render(product, style, params)
+    return Scene(product, style, params, rendered, scale)
+
+
+def photo_scene(seed: int, index: int) -> Scene:
+    """The scene of photo `index` of `seed`, drawn again (the same draws as `make_one`):
+    diagnostics use it to see where every piece of text landed in the photo."""
+    return _scene(_rngs(seed, index))
+
+
+def make_one(job: Job) -> dict[str, object]:
+    """Generates image and truth number `job.index`; returns its manifest entry."""
+    rngs = _rngs(job.seed, job.index)
     name = f"{job.index:04d}"
     if job.clean_only:
+        product = content.sample_product(rngs[0])
+        style = render.sample_style(rngs[1], product)
         rendered, scale = render.render(product, style, 1.0), 1.0
         image = f"images/{name}.png"
         rendered.image.save(job.out / image, format="PNG")
@@ -98,10 +129,10 @@ def make_one(job: Job) -> dict[str, object]:
         degradations: dict[str, object] = {"level": "clean", "severity": 0.0}
         legible = "full"
     else:
-        params = degrade.sample_params(camera_rng)
-        rendered, scale = _photo_render(product, style, params)
+        scene = _scene(rngs)
+        product, style, rendered, scale = scene.product, scene.style, scene.rendered, scene.scale
         photo = degrade.photograph(
-            rendered.image, rendered.row_boxes, rendered.x_height, params, sensor_rng
+            rendered.image, rendered.row_boxes, rendered.x_height, scene.params, rngs[3]
         )
         image = f"images/{name}.jpg"
         (job.out / image).write_bytes(photo.jpeg)

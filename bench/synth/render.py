@@ -204,6 +204,8 @@ class Sheet:
     lines: list[str] = field(default_factory=list)
     boxes: dict[int, Box] = field(default_factory=dict)
     extent: Box | None = None
+    # Every run of text drawn: (text, box, baseline, font size), for `segments`.
+    runs: list[tuple[str, Box, float, float]] = field(default_factory=list)
 
     def width(self, text: str, f: Font) -> float:
         return float(f.getlength(text)) + self.tracking * max(len(text) - 1, 0)
@@ -234,6 +236,8 @@ class Sheet:
         if owner is not None:
             self.boxes[owner] = _union(self.boxes.get(owner), box)
         self.extent = _union(self.extent, box)
+        if text.strip():
+            self.runs.append((text, box, base, float(f.size)))
         return box
 
     def _letters(self, x: float, text: str, f: Font) -> list[tuple[float, str]]:
@@ -686,6 +690,9 @@ class Rendered:
     x_height: float
     font_px: int
     panel_box: Box
+    # The printed text as a line detector would box it: runs on one baseline, a word space
+    # apart, joined; a column gap starts a new segment. Label pixels.
+    segments: list[tuple[str, Box]]
 
 
 def _panel_width(product: Product, style: Style, fonts: Fonts) -> float:
@@ -729,7 +736,24 @@ def render(product: Product, style: Style, scale: float = 1.0) -> Rendered:
     pad = 0.12 * em
     boxes = [_pad(sheet.boxes[i], pad) for i in range(len(product.rows))]
     x_box = fonts.body.getbbox("x", anchor="ls")
-    return Rendered(image, boxes, sheet.lines, float(x_box[3] - x_box[1]), em, panel)
+    return Rendered(
+        image, boxes, sheet.lines, float(x_box[3] - x_box[1]), em, panel, segments(sheet.runs)
+    )
+
+
+def segments(runs: Sequence[tuple[str, Box, float, float]]) -> list[tuple[str, Box]]:
+    """Runs of text joined into line segments: same baseline (within a fifth of the font
+    size) and a gap under 0.7 of it, about two word spaces."""
+    merged: list[tuple[str, Box, float, float]] = []
+    for text, box, base, size in sorted(runs, key=lambda r: (round(r[2]), r[1][0])):
+        if merged:
+            last_text, last_box, last_base, last_size = merged[-1]
+            gap = box[0] - last_box[2]
+            if abs(base - last_base) < 0.2 * last_size and 0 <= gap < 0.7 * last_size:
+                merged[-1] = (f"{last_text} {text}", _union(last_box, box), last_base, last_size)
+                continue
+        merged.append((text, box, base, size))
+    return [(text, box) for text, box, _, _ in merged]
 
 
 def _pad(box: Box, pad: float) -> Box:

@@ -92,12 +92,26 @@ class RapidEngine:
                 found: Any = self._ocr(detect_image, use_det=True, use_cls=False, use_rec=False)
                 if found.boxes is None or len(found.boxes) == 0:
                     return []
-                crops = self._ocr.crop_text_regions(image, found.boxes)
-                read: Any = self._ocr.recognize_txt(crops)
-                min_score = float(self._ocr.text_score)
+                return self._read_quads(image, found.boxes)
         except Exception as exc:  # onnxruntime raises many types
             raise EngineError(f"RapidOCR failed: {exc}") from exc
-        return _read_boxes(found.boxes, read.txts or (), read.scores or (), min_score)
+
+    def _read_quads(self, image: Image, quads: Any) -> list[TextBox]:
+        crops = self._ocr.crop_text_regions(image, quads)
+        read: Any = self._ocr.recognize_txt(crops)
+        min_score = float(self._ocr.text_score)
+        return _read_boxes(quads, read.txts or (), read.scores or (), min_score)
+
+    def read_quads(self, image: Image, quads: Sequence[Quad]) -> list[TextBox]:
+        """The recogniser alone, on lines whose place is already known (four corners each,
+        clockwise from the top left), with the text score filter of a full run."""
+        if not quads:
+            return []
+        try:
+            with self._lock:
+                return self._read_quads(image, np.asarray(quads, dtype=np.float32))
+        except Exception as exc:  # onnxruntime raises many types
+            raise EngineError(f"RapidOCR failed: {exc}") from exc
 
     def detect(self, image: Image) -> list[TextBox]:
         return self._run(image, rec=False)

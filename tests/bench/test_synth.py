@@ -156,3 +156,34 @@ def test_severity_levels_are_about_one_two_one() -> None:
     assert abs(levels["mild"] / 800 - 0.25) < 0.05
     assert abs(levels["moderate"] / 800 - 0.50) < 0.05
     assert abs(levels["hard"] / 800 - 0.25) < 0.05
+
+
+@pytest.mark.parametrize("index", [1, 2, 3])
+def test_segments_hold_every_printed_word(index: int) -> None:
+    """The text segments (what a perfect detector would box) carry every word of the printed
+    lines, and only seal badges' words besides."""
+    rendered = generate.photo_scene(SEED, index).rendered
+    printed = Counter(w for line in rendered.lines for w in line.split())
+    boxed = Counter(w for text, _ in rendered.segments for w in text.split())
+    assert not printed - boxed
+    badge_words = {w for text, _ in rendered.segments for w in text.split() if w.isupper()}
+    assert set(boxed - printed) <= badge_words
+    # A segment is one line's piece: no taller than the heading's type, no wider than the label.
+    width, _ = rendered.image.size
+    for text, (x0, y0, x1, y1) in rendered.segments:
+        assert 0 <= x0 < x1 <= width and y1 - y0 < 4 * rendered.font_px, text
+
+
+def test_scene_maps_row_corners_into_their_photo_boxes(photos: Path) -> None:
+    """The scene drawn again is the photo's: each row's corners, mapped through its camera,
+    lie on the edge of the row's box in the truth."""
+    for index, truth in enumerate(_truths(photos), 1):
+        scene = generate.photo_scene(SEED, index)
+        camera = scene.camera()
+        for box, row in zip(scene.rendered.row_boxes, truth["rows"], strict=True):
+            x, y, w, h = row["bbox"]
+            corners = degrade.frame_quad(camera, box)
+            inside = [x - 1 <= px <= x + w + 1 and y - 1 <= py <= y + h + 1 for px, py in corners]
+            assert all(inside), (row["name"], corners, row["bbox"])
+            xs = [px for px, _ in corners]
+            assert min(xs) < x + 0.05 * w and max(xs) > x + 0.95 * w, row["name"]

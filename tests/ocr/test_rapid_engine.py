@@ -9,6 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ocr.engines import get_engine
 from ocr.engines.rapid import DETECT_MAX_SIDE, RapidEngine
+from ocr.types import Quad
 
 
 def _engine() -> RapidEngine:
@@ -66,3 +67,21 @@ def test_no_line_in_the_detection_copy_reads_nothing() -> None:
 def test_the_detection_copy_must_match_the_image() -> None:
     with pytest.raises(ValueError, match="size"):
         _engine().recognize(_line("Zinc"), detect_image=_line("Zinc", (800, 200)))
+
+
+def test_known_places_are_read_without_the_detector() -> None:
+    """`read_quads` reads each given place, in the order given, and keeps its corners; a
+    place with no text reads as nothing."""
+    image = _line("Zinc 11 mg 100%")  # ink spans x 42-346, y 81-116
+
+    def place(x0: float, x1: float, y0: float = 60.0, y1: float = 125.0) -> Quad:
+        return ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+
+    name, amount, blank = place(30, 190), place(195, 360), place(600, 880, 10, 60)
+    boxes = _engine().read_quads(image, [amount, blank, name])
+    assert [b.quad for b in boxes] == [amount, name], boxes
+    assert boxes[0].text.endswith("100%") and boxes[1].text == "Zinc 11", boxes
+
+
+def test_no_place_reads_nothing() -> None:
+    assert _engine().read_quads(_line("Zinc 11 mg"), []) == []

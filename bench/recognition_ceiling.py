@@ -1,0 +1,137 @@
+"""How many rows can the recogniser read at all? A reader with a perfect text detector.
+
+For every synthetic photo chosen, the generator draws the scene again and says where each
+piece of text landed: its line segments (`render.segments`: runs on one baseline a word space
+apart), mapped through the camera into the photo. RapidOCR's recogniser reads those places
+alone (no detector), as the photo is and as the pipeline deconvolves it (`ocr.deblur`), and
+the lines so read go through the pipeline's own layout and grammar. The pipeline reads the
+same photo as it does in production. Rows are scored as in ocr_accuracy.py.
+
+It separates the two ways a row is lost: a detector that does not find its text, and a
+recogniser that cannot read it. Where the true boxes read no more than the pipeline does,
+finding text is not what limits it. "Any" counts a truth row right when at least one of the
+three readings got it: no reader that picks among them per row can do better.
+
+    python bench/recognition_ceiling.py --seed 17                 # partial and poor photos
+    python bench/recognition_ceiling.py --seed 17 --legible full,partial,poor --limit 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.ocr_accuracy import Item, _scan, count_readable, synthetic_items
+from bench.rowmatch import ZERO, Counts, Row, count
+
+READINGS = ("pipeline", "true boxes", "true boxes, deconvolved")
+
+
+@dataclass
+class Tally:
+    photos: int = 0
+    rows: dict[str, Counts] | None = None
+    readable: dict[str, Counts] | None = None
+    any_right: int = 0
+    any_readable_right: int = 0
+
+    def add(self, reading: str, counts: Counts, readable: Counts) -> None:
+        self.rows = self.rows or {}
+        self.readable = self.readable or {}
+        self.rows[reading] = self.rows.get(reading, ZERO) + counts
+        self.readable[reading] = self.readable.get(reading, ZERO) + readable
+
+
+def _true_box_rows(item: Item, seed: int, deconvolve: bool) -> list[Row]:
+    from bench.synth.degrade import frame_quad
+    from bench.synth.generate import photo_scene
+    from catalog.label import read_lines
+    from ocr.deblur import sharpened
+    from ocr.engines import get_engine
+    from ocr.engines.rapid import RapidEngine
+    from ocr.image import decode
+    from ocr.layout import to_lines
+
+    scene = photo_scene(seed, int(item.image.stem))
+    camera = scene.camera()
+    pad = 0.12 * scene.rendered.font_px  # the generator's own padding of row boxes
+    quads = [
+        frame_quad(camera, (b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad))
+        for _, b in scene.rendered.segments
+    ]
+    rgb = decode(item.image.read_bytes()).rgb
+    image = sharpened(rgb)[0] if deconvolve else rgb
+    engine = get_engine("rapidocr")
+    assert isinstance(engine, RapidEngine)  # the one engine that reads given places
+    result = read_lines(to_lines(engine.read_quads(image, quads)))
+    return [Row(i.name, i.amount, i.unit) for i in result.ingredients]
+
+
+def evaluate(items: list[Item], seed: int) -> dict[str, Tally]:
+    tallies: dict[str, Tally] = {}
+    for n, item in enumerate(items, 1):
+        scanned = _scan("rapidocr", item.image.read_bytes())[0]
+        pipeline = [Row(r.name, r.amount, r.unit) for r in scanned]
+        readings = {
+            "pipeline": pipeline,
+            "true boxes": _true_box_rows(item, seed, deconvolve=False),
+            "true boxes, deconvolved": _true_box_rows(item, seed, deconvolve=True),
+        }
+        for key in (item.legible, "all"):
+            tally = tallies.setdefault(key, Tally())
+            tally.photos += 1
+            for reading, rows in readings.items():
+                tally.add(
+                    reading,
+                    count(rows, item.truth),
+                    count_readable(rows, item.truth, item.unreadable),
+                )
+            for i, truth_row in enumerate(item.truth):
+                got = any(count(rows, [truth_row]).matched for rows in readings.values())
+                tally.any_right += got
+                tally.any_readable_right += got and i not in item.unreadable
+        print(
+            f"  {n}/{len(items)} {item.image.name} {item.legible}: "
+            + ", ".join(f"{k} {count(v, item.truth).matched}" for k, v in readings.items())
+            + f" of {count([], item.truth).expected}",
+            file=sys.stderr,
+            flush=True,
+        )
+    return tallies
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--count", type=int, default=200, help="the synthetic set's size")
+    ap.add_argument("--legible", default="partial,poor", help="legibility classes to read")
+    ap.add_argument("--limit", type=int, default=0, help="at most this many photos")
+    args = ap.parse_args()
+    classes = set(args.legible.split(","))
+    items = [i for i in synthetic_items(args.count, args.seed) if i.legible in classes]
+    items = items[: args.limit or None]
+    print(f"seed {args.seed}: {len(items)} photos ({args.legible})")
+    tallies = evaluate(items, args.seed)
+    for key, tally in sorted(tallies.items()):
+        assert tally.rows is not None and tally.readable is not None
+        expected = tally.rows["pipeline"].expected
+        readable_expected = tally.readable["pipeline"].expected
+        print(f"\n{key}: {tally.photos} photos, {expected} rows ({readable_expected} readable)")
+        for reading in READINGS:
+            c, r = tally.rows[reading], tally.readable[reading]
+            print(
+                f"  {reading:24s} right {c.matched:4d}, wrong {c.predicted - c.matched:3d}; "
+                f"readable rows right {r.matched}/{r.expected}"
+            )
+        print(
+            f"  {'any of them':24s} right {tally.any_right:4d}; "
+            f"readable rows right {tally.any_readable_right}/{readable_expected}"
+        )
+
+
+if __name__ == "__main__":
+    main()
