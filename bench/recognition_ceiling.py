@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.ocr_accuracy import Item, _scan, count_readable, synthetic_items
 from bench.rowmatch import ZERO, Counts, Row, count
+from ocr.types import Image
 
 READINGS = ("pipeline", "true boxes", "true boxes, deconvolved")
 
@@ -34,21 +35,21 @@ READINGS = ("pipeline", "true boxes", "true boxes, deconvolved")
 @dataclass
 class Tally:
     photos: int = 0
-    rows: dict[str, Counts] | None = None
-    readable: dict[str, Counts] | None = None
+    rows: dict[str, Counts] = field(default_factory=dict)
+    readable: dict[str, Counts] = field(default_factory=dict)
     any_right: int = 0
     any_readable_right: int = 0
 
     def add(self, reading: str, counts: Counts, readable: Counts) -> None:
-        self.rows = self.rows or {}
-        self.readable = self.readable or {}
         self.rows[reading] = self.rows.get(reading, ZERO) + counts
         self.readable[reading] = self.readable.get(reading, ZERO) + readable
 
 
-def _true_box_rows(item: Item, seed: int, deconvolve: bool) -> list[Row]:
+def _true_box_readings(item: Item, seed: int) -> tuple[list[Row], list[Row]]:
+    """The rows read at the photo's true line segments: as the photo is, and deconvolved."""
     from bench.synth.degrade import frame_quad
     from bench.synth.generate import photo_scene
+    from bench.synth.render import ROW_PAD_EM, pad
     from catalog.label import read_lines
     from ocr.deblur import sharpened
     from ocr.engines import get_engine
@@ -58,17 +59,17 @@ def _true_box_rows(item: Item, seed: int, deconvolve: bool) -> list[Row]:
 
     scene = photo_scene(seed, int(item.image.stem))
     camera = scene.camera()
-    pad = 0.12 * scene.rendered.font_px  # the generator's own padding of row boxes
-    quads = [
-        frame_quad(camera, (b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad))
-        for _, b in scene.rendered.segments
-    ]
-    rgb = decode(item.image.read_bytes()).rgb
-    image = sharpened(rgb)[0] if deconvolve else rgb
+    by = ROW_PAD_EM * scene.rendered.font_px  # padded as the generator pads row boxes
+    quads = [frame_quad(camera, pad(box, by)) for _, box in scene.rendered.segments]
     engine = get_engine("rapidocr")
     assert isinstance(engine, RapidEngine)  # the one engine that reads given places
-    result = read_lines(to_lines(engine.read_quads(image, quads)))
-    return [Row(i.name, i.amount, i.unit) for i in result.ingredients]
+    rgb = decode(item.image.read_bytes()).rgb
+
+    def rows(image: Image) -> list[Row]:
+        result = read_lines(to_lines(engine.read_quads(image, quads)))
+        return [Row(i.name, i.amount, i.unit) for i in result.ingredients]
+
+    return rows(rgb), rows(sharpened(rgb)[0])
 
 
 def evaluate(items: list[Item], seed: int) -> dict[str, Tally]:
@@ -76,11 +77,7 @@ def evaluate(items: list[Item], seed: int) -> dict[str, Tally]:
     for n, item in enumerate(items, 1):
         scanned = _scan("rapidocr", item.image.read_bytes())[0]
         pipeline = [Row(r.name, r.amount, r.unit) for r in scanned]
-        readings = {
-            "pipeline": pipeline,
-            "true boxes": _true_box_rows(item, seed, deconvolve=False),
-            "true boxes, deconvolved": _true_box_rows(item, seed, deconvolve=True),
-        }
+        readings = dict(zip(READINGS, (pipeline, *_true_box_readings(item, seed)), strict=True))
         for key in (item.legible, "all"):
             tally = tallies.setdefault(key, Tally())
             tally.photos += 1
@@ -117,7 +114,6 @@ def main() -> None:
     print(f"seed {args.seed}: {len(items)} photos ({args.legible})")
     tallies = evaluate(items, args.seed)
     for key, tally in sorted(tallies.items()):
-        assert tally.rows is not None and tally.readable is not None
         expected = tally.rows["pipeline"].expected
         readable_expected = tally.readable["pipeline"].expected
         print(f"\n{key}: {tally.photos} photos, {expected} rows ({readable_expected} readable)")

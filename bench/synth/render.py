@@ -704,6 +704,9 @@ def _panel_width(product: Product, style: Style, fonts: Fonts) -> float:
     return max(width, needed_width(product, style, fonts) + fonts.px)
 
 
+# A row's box reaches this many ems past its ink on every side.
+ROW_PAD_EM = 0.12
+
 _PANELS = {"table": table_panel, "side_by_side": side_by_side_panel, "linear": linear_panel}
 
 
@@ -733,8 +736,7 @@ def render(product: Product, style: Style, scale: float = 1.0) -> Rendered:
         draw.rectangle((0, 0, stripe_w * 0.8, size[1]), fill=style.stripe)
     for op in sheet.ops:
         op(draw)
-    pad = 0.12 * em
-    boxes = [_pad(sheet.boxes[i], pad) for i in range(len(product.rows))]
+    boxes = [pad(sheet.boxes[i], ROW_PAD_EM * em) for i in range(len(product.rows))]
     x_box = fonts.body.getbbox("x", anchor="ls")
     return Rendered(
         image, boxes, sheet.lines, float(x_box[3] - x_box[1]), em, panel, segments(sheet.runs)
@@ -756,5 +758,5 @@ def segments(runs: Sequence[tuple[str, Box, float, float]]) -> list[tuple[str, B
     return [(text, box) for text, box, _, _ in merged]
 
 
-def _pad(box: Box, pad: float) -> Box:
-    return (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad)
+def pad(box: Box, by: float) -> Box:
+    return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
