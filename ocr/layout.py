@@ -396,7 +396,7 @@ _MAX_HALVES = 3
 _AMOUNT_END = re.compile(rf"(?:\d|%|\d\s*(?:{_UNITS}|cfu))(?:\s*(?:[*†‡+]+|t))?\s*$", re.I)
 # The heading over an amount column; printed twice on one row, word for word, it heads two
 # halves. ("per Serving" then "per 100g" head two amount columns of one table.)
-_COLUMN_HEAD = re.compile(r"^\s*(?:amount\s+per|each\s+\w+\s+contains)\b", re.I)
+_COLUMN_HEAD = re.compile(r"\b(?:amount\s+per\s+\w+|each\s+\w+\s+contains)\b", re.I)
 
 
 def _right_half_starts(row: list[TextBox], em: float) -> list[float]:
@@ -418,10 +418,15 @@ def _right_half_starts(row: list[TextBox], em: float) -> list[float]:
 
 def _heading_starts(row: list[TextBox]) -> list[float]:
     """Left edges of the column headings that repeat the row's first one ("Amount Per Serving
-    %DV Amount Per Serving %DV"): where further halves start."""
-    heads = [b for b in row if _COLUMN_HEAD.match(b.text)]
-    key = heads[0].text.casefold().split() if heads else []
-    return [b.left for b in heads[1:] if b.text.casefold().split() == key]
+    %DV Amount Per Serving %DV"): where further halves start. A detector may box a heading
+    together with the %DV heading before it across a narrow gutter ("% Daily Value Amount Per
+    Serving"); inside a box, a heading's edge is placed by its share of the box's characters."""
+    heads = [
+        (m.group().casefold().split(), b.left + (b.right - b.left) * m.start() / len(b.text))
+        for b in row
+        for m in _COLUMN_HEAD.finditer(b.text)
+    ]
+    return [x for words, x in heads[1:] if words == heads[0][0]]
 
 
 def _gutter(rows: list[list[TextBox]], em: float) -> tuple[float, list[int]] | None:
@@ -471,13 +476,18 @@ def _reading_order(
     panel is one table printed in two halves, the left half is read top to bottom before the
     right half, so that a name wrapped onto the next line ("cholecalciferol)") follows its own
     row, not the row beside it. The halves reach up and down from the rows that show them to
-    the first row printed across the gutter (the heading, a footnote)."""
+    the first row printed across the gutter (the heading, a footnote), or down from a repeated
+    heading."""
     found = _gutter(rows, em) if depth < _MAX_HALVES else None
     if found is None:
         return [(seg, margin) for r in rows for seg in split_side_by_side(r, em)]
     gutter, shown = found
     first, end = shown[0], shown[-1] + 1
-    while first > 0 and not _crosses(rows[first - 1], gutter, em):
+    # A repeated heading is the halves' top row; above it are the title and the serving size,
+    # whose words may stop short of the gutter or start past it ("Supplement | Facts").
+    while (
+        first > 0 and not _heading_starts(rows[first]) and not _crosses(rows[first - 1], gutter, em)
+    ):
         first -= 1
     while end < len(rows) and _continues_halves(rows[end], gutter, em):
         end += 1

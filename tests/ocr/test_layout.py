@@ -275,6 +275,42 @@ def test_halves_are_found_by_a_repeated_column_heading() -> None:
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    "heading",
+    [
+        # The second heading boxed with the %DV heading after it, or before it, or the whole
+        # heading row as one box: the repeat is placed by its share of the box's characters.
+        [("Amount Per Serving", 10, 120), ("% Daily Value", 140, 70),
+         ("Amount Per Serving % Daily Value", 250, 210)],
+        [("Amount Per Serving", 10, 120), ("% Daily Value Amount Per Serving", 140, 230),
+         ("% Daily Value", 390, 70)],
+        [("Amount Per Serving % Daily Value Amount Per Serving % Daily Value", 10, 450)],
+    ],
+)  # fmt: skip
+def test_a_repeated_heading_boxed_with_its_neighbour_still_marks_the_halves(
+    heading: list[tuple[str, float, float]],
+) -> None:
+    """No row shows both halves' names, so only the heading can tell; the title above it
+    (its second word past the gutter) stays whole and first."""
+    boxes = [box("Supplement", 10, 0, 245, h=30), box("Facts", 262, 0, 110, h=30)]
+    boxes += [box("Serving Size 1 Capsule", 10, 34, 150)]
+    boxes += [box(text, x, 62, w) for text, x, w in heading]
+    left = [("Magnesium (as", "72 mg 17%"), ("L-threonate)", ""), ("Melatonin", "5 mg")]
+    right = [("Proprietary", "450 mg"), ("Blend: Chamomile flower", ""), ("Passionflower", "")]
+    for i, ((ln, la), (rn, ra)) in enumerate(zip(left, right, strict=True)):
+        y = 92 + 26 * i
+        boxes += [box(ln, 10, y, 100)] + ([box(la, 130, y + 1, 80)] if la else [])
+        boxes += [box(rn, 258, y + 13, 110)] + ([box(ra, 380, y + 13, 50)] if ra else [])
+    texts = [ln.text for ln in to_lines(boxes)]
+    # The heading's halves go with their own halves, wherever the detector cut it.
+    assert texts[2].startswith("Amount Per Serving")
+    assert [t for t in texts if "Daily Value" not in t] == [
+        "Supplement Facts", "Serving Size 1 Capsule",
+        "Magnesium (as 72 mg 17%", "L-threonate)", "Melatonin 5 mg",
+        "Proprietary 450 mg", "Blend: Chamomile flower", "Passionflower",
+    ]  # fmt: skip
+
+
 def test_halves_are_found_after_amounts_that_end_with_a_unit_or_a_mark() -> None:
     """'1,000 mg', '5 mg 294%' and '1 mg' then a dagger read as 't' all end an amount cell."""
     boxes = []
