@@ -60,6 +60,7 @@ def correct_misread_rows(result: ScanResult) -> None:
         _reread_misread_intro(ing)
     correct_lost_decimal_points(result)
     correct_misread_names(result)
+    correct_nanograms(result)
     correct_misread_units(result)
     set_aside_garbled_rows(result)
     set_aside_wrong_units(result)
@@ -360,6 +361,42 @@ def correct_misread_units(result: ScanResult) -> None:
             _reread_in_unit(ing, fitting[0])
 
 
+# "400 ng" in a row's text. Panels declare mg and mcg (21 CFR 101.36(b)(2)), never nanograms;
+# blurred, an "m" that lost a hump reads as "n".
+_NANOGRAMS = re.compile(r"(?<![\w.,])(?P<num>\d[\d.,]*)\s*ng\b")
+
+
+def correct_nanograms(result: ScanResult) -> None:
+    """ "Magnesium (as 400 ng": a row read in nanograms (reported in mcg) is read again in mg
+    and flagged `unit_corrected`, unless it prints a %DV that the amount in mg does not fit."""
+    lex = lexicon()
+    for ing in result.ingredients:
+        found = list(_NANOGRAMS.finditer(ing.text or "")) if ing.unit == "mcg" else []
+        printed = _parse_or_none(found[-1]["num"]) if found else None
+        if printed is None or ing.amount is None or not math.isclose(printed / 1000, ing.amount):
+            continue
+        nutrient = lex.nutrients.get(ing.nutrient or "")
+        dv = ing.dv_percent
+        if (
+            nutrient is not None
+            and dv is not None
+            and not daily_value_fit(nutrient, printed, "mg", dv)
+        ):
+            continue
+        m = found[-1]
+        again = parse_row(f"{ing.text[: m.start()]}{m['num']} mg{ing.text[m.end() :]}", fuzzy=True)
+        if len(again) == 1 and (again[0].amount, again[0].unit) == (printed, "mg"):
+            ing.amount, ing.unit = printed, "mg"
+            _take_forms(ing, again[0], ["unit_corrected"])
+
+
+def _parse_or_none(number: str) -> float | None:
+    try:
+        return parse_number(number.rstrip(".,"))
+    except ValueError:
+        return None
+
+
 def _reread_in_unit(ing: Ingredient, unit: Unit) -> None:
     """Reads the row's text again with `unit` after its amount; takes what that says of the
     unit, and for a mineral of its forms and elemental amount, when the row reads the same
@@ -392,11 +429,8 @@ def _with_unit(text: str, amount: float | None, unit: str) -> str | None:
     if amount is None:
         return None
     for m in reversed(list(_NUMBER_AND_WORD.finditer(text))):
-        try:
-            value = parse_number(m["num"].rstrip(".,"))
-        except ValueError:
-            continue
-        if math.isclose(value, amount):
+        value = _parse_or_none(m["num"])
+        if value is not None and math.isclose(value, amount):
             return f"{text[: m.end('num')]} {unit}{text[m.end() :]}"
     return None
 

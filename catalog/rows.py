@@ -252,9 +252,18 @@ def parse_row_named(name: str, amounts: str, *, fuzzy: bool = False) -> list[Ing
     return _row(f"{name} {amounts}", name, tail, fuzzy)
 
 
+# A %DV right before the amounts: "Folic Acid 50% 400 mcg 100%".
+_DV_BEFORE_AMOUNT = re.compile(r"\d\s*%\s*$")
+
+
 def _row(text: str, head: str, tail: Tail, fuzzy: bool) -> list[Ingredient]:
     if _HEADING_BEFORE_AMOUNT.search(head) or _HEADING_NAME.search(head):
         return []  # "Per 100 g", "Per 250 mL / par", "Serving size 2 capsules": headings
+    if _DV_BEFORE_AMOUNT.search(head) and tail.columns[0].dv_percent is not None:
+        # A %DV follows its amount, so this one ends a first column whose amount the camera
+        # lost, and the amount read is a later column's ("Per 2 Capsules": twice the dose).
+        # A standardised extract's "95%" is followed by an amount with no %DV of its own.
+        return []
     parts = split_name(head)
     if not any(ch.isalpha() for ch in parts.name):
         # "24% 200 mg", "812 500 mcg": a number is no name; the camera lost the row's name.

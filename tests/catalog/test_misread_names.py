@@ -454,3 +454,27 @@ def test_a_co_ingredient_cut_at_the_frame_is_named_and_flagged(
 def test_other_lowercase_names_are_not_made_co_ingredients(line: str) -> None:
     row = _only_row(line)
     assert "name_corrected" not in row.flags
+
+
+@pytest.mark.parametrize(
+    ("line", "amount", "elemental_mg"),
+    [
+        # Synthetic photo (seed 71), RapidOCR: "400 mg" blurred to "400 ng", the form wrapped
+        # below.
+        ("Magnesium (as 400 ng", 400.0, 400.0),
+        ("Magnesium (as magnesium glycinate) 400 ng 95%", 400.0, 400.0),
+        ("Zinc 11 ng 100%", 11.0, 11.0),  # 11 mg is zinc's daily value
+    ],
+)
+def test_a_row_read_in_nanograms_is_read_again_in_mg(
+    line: str, amount: float, elemental_mg: float
+) -> None:
+    row = _only_row(line)
+    assert (row.amount, row.unit, row.elemental_mg) == (amount, "mg", elemental_mg)
+    assert "unit_corrected" in row.flags
+
+
+def test_nanograms_whose_printed_dv_says_otherwise_are_kept() -> None:
+    row = _only_row("Zinc 11 ng 5%")  # 5% fits neither: nothing to go by
+    assert (row.amount, row.unit) == (0.011, "mcg")
+    assert "unit_corrected" not in row.flags
