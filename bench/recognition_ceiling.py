@@ -78,23 +78,27 @@ def evaluate(items: list[Item], seed: int) -> dict[str, Tally]:
         scanned = _scan("rapidocr", item.image.read_bytes())[0]
         pipeline = [Row(r.name, r.amount, r.unit) for r in scanned]
         readings = dict(zip(READINGS, (pipeline, *_true_box_readings(item, seed)), strict=True))
+        counted = {k: count(rows, item.truth) for k, rows in readings.items()}
+        readable = {
+            k: count_readable(rows, item.truth, item.unreadable) for k, rows in readings.items()
+        }
+        got = [
+            any(count(rows, [truth_row]).matched for rows in readings.values())
+            for truth_row in item.truth
+        ]
         for key in (item.legible, "all"):
             tally = tallies.setdefault(key, Tally())
             tally.photos += 1
-            for reading, rows in readings.items():
-                tally.add(
-                    reading,
-                    count(rows, item.truth),
-                    count_readable(rows, item.truth, item.unreadable),
-                )
-            for i, truth_row in enumerate(item.truth):
-                got = any(count(rows, [truth_row]).matched for rows in readings.values())
-                tally.any_right += got
-                tally.any_readable_right += got and i not in item.unreadable
+            for reading in READINGS:
+                tally.add(reading, counted[reading], readable[reading])
+            tally.any_right += sum(got)
+            tally.any_readable_right += sum(
+                g and i not in item.unreadable for i, g in enumerate(got)
+            )
         print(
             f"  {n}/{len(items)} {item.image.name} {item.legible}: "
-            + ", ".join(f"{k} {count(v, item.truth).matched}" for k, v in readings.items())
-            + f" of {count([], item.truth).expected}",
+            + ", ".join(f"{k} {c.matched}" for k, c in counted.items())
+            + f" of {len(item.truth)}",
             file=sys.stderr,
             flush=True,
         )

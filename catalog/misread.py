@@ -383,8 +383,8 @@ def correct_nanograms(result: ScanResult) -> None:
             and not daily_value_fit(nutrient, printed, "mg", dv)
         ):
             continue
-        m = found[-1]
-        again = parse_row(f"{ing.text[: m.start()]}{m['num']} mg{ing.text[m.end() :]}", fuzzy=True)
+        text = _with_unit(ing.text, printed, "mg")
+        again = parse_row(text, fuzzy=True) if text is not None else []
         if len(again) == 1 and (again[0].amount, again[0].unit) == (printed, "mg"):
             ing.amount, ing.unit = printed, "mg"
             _take_forms(ing, again[0], ["unit_corrected"])
